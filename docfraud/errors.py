@@ -1,0 +1,126 @@
+"""The errors a user can cause, each with a stable code.
+
+Every exception docfraud raises on bad input derives from :class:`DocfraudError` and carries a
+``code`` that never changes between releases (the CLI prints it, exits 2 and shows no traceback)
+and a human ``message``. Codes are grouped by layer:
+
+========  ==========================================
+E1xx      input and usage (files, options)
+E2xx      MRZ text
+E3xx      images (loading, size, format)
+E4xx      reference specimens
+E5xx      batches and stores
+========  ==========================================
+
+>>> err = MRZFormatError("3 lines of 12 characters fit no MRZ format")
+>>> err.code, str(err)
+('E201', 'E201: 3 lines of 12 characters fit no MRZ format')
+"""
+
+from __future__ import annotations
+
+
+class DocfraudError(Exception):
+    """Base class: an error the user can cause, with a stable code and a clear message."""
+
+    code = "E100"
+    title = "docfraud error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "title": self.title, "message": self.message, "hint": self.hint}
+
+
+class UsageError(DocfraudError):
+    """A command was called with options that do not fit together or a value out of range."""
+
+    code = "E101"
+    title = "usage error"
+
+
+class InputFileError(DocfraudError):
+    """An input file is missing, unreadable or of the wrong kind."""
+
+    code = "E102"
+    title = "input file error"
+
+
+class MRZError(DocfraudError):
+    """Base class of MRZ text errors."""
+
+    code = "E200"
+    title = "MRZ error"
+
+
+class MRZFormatError(MRZError):
+    """The text does not have the shape of any ICAO 9303 MRZ (line count and lengths)."""
+
+    code = "E201"
+    title = "not an MRZ"
+
+
+class MRZFieldError(MRZError):
+    """A value given to build an MRZ cannot be encoded (too long, wrong characters, bad date)."""
+
+    code = "E202"
+    title = "MRZ field cannot be encoded"
+
+
+class ImageError(DocfraudError):
+    """Base class of image loading errors."""
+
+    code = "E300"
+    title = "image error"
+
+
+class ImageDecodeError(ImageError):
+    """The data is empty, truncated or not an image."""
+
+    code = "E301"
+    title = "image cannot be decoded"
+
+
+class ImageTooLargeError(ImageError):
+    """The image has more pixels than the configured limit (a decompression bomb guard)."""
+
+    code = "E302"
+    title = "image too large"
+
+
+class UnsupportedFormatError(ImageError):
+    """The file is of a format docfraud does not read."""
+
+    code = "E303"
+    title = "unsupported format"
+
+
+class SpecimenError(DocfraudError):
+    """A reference specimen description is malformed or inconsistent."""
+
+    code = "E400"
+    title = "specimen error"
+
+
+class BatchError(DocfraudError):
+    """A batch or results store cannot be used."""
+
+    code = "E500"
+    title = "batch error"
+
+
+def all_error_classes() -> list[type[DocfraudError]]:
+    """Every error class, the base first; used to document and test the codes."""
+    seen: list[type[DocfraudError]] = []
+    stack: list[type[DocfraudError]] = [DocfraudError]
+    while stack:
+        cls = stack.pop(0)
+        seen.append(cls)
+        stack.extend(cls.__subclasses__())
+    return seen

@@ -1,0 +1,1 @@
+"""docfraud.imaging (see the package docstring for the layering)."""
