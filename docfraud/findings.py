@@ -202,8 +202,8 @@ _register("MRZ304", "Birth date after the issue or reference date", "error", "ru
           "it) or after the reference date of the check.")
 _register("MRZ305", "Implausible age", "warning", "rule", "ICAO 9303-3 §4.8",
           "Compare the birth date with the visual zone and the apparent age of the portrait.",
-          "The holder would be older than 110 years at the reference date (or at expiry, if "
-          "earlier).")
+          "The holder would be older than 110 years at the reference date. With two-digit years "
+          "this happens when the birth date had to be read a century back (see MRZ303).")
 _register("MRZ306", "Validity longer than the document type allows", "warning", "rule",
           "ICAO 9303-3 §4.8; national practice",
           "Compare issue and expiry dates in the visual zone with the specimen's validity "

@@ -110,14 +110,14 @@ def degrade_line(rng: np.random.Generator, n: int, cap: float):
     paper = rng.uniform(150, 255)
     ink_level = rng.uniform(0, min(110, paper - 40))
     bg = np.full((th, tw), paper, np.float32)
-    bg += _smooth_field(rng, th, tw, scale=rng.uniform(10, 80)) * rng.uniform(0, 25)
+    bg += _smooth_field(rng, th, tw, scale=rng.uniform(10, 80)) * rng.uniform(0, 0.15) * (paper - ink_level)
     if rng.random() < 0.4:  # guilloche-like fine pattern
         yy, xx = np.mgrid[0:th, 0:tw].astype(np.float32)
         period = rng.uniform(2.5, 12) * max(1.0, cap / 12)
         th_ = rng.uniform(0, np.pi)
         pat = np.sin((xx * np.cos(th_) + yy * np.sin(th_)) * 2 * np.pi / period
                      + 3 * np.sin(yy / rng.uniform(5, 40)))
-        bg -= (pat > rng.uniform(0.3, 0.9)) * rng.uniform(10, 60)
+        bg -= (pat > rng.uniform(0.3, 0.9)) * rng.uniform(0.05, 0.45) * (paper - ink_level)
     if rng.random() < 0.3:  # a gradient (uneven light)
         gx = np.linspace(-1, 1, tw, dtype=np.float32)[None, :]
         bg += gx * rng.uniform(-40, 40)
@@ -125,7 +125,7 @@ def degrade_line(rng: np.random.Generator, n: int, cap: float):
     # blur
     r = rng.random()
     if r < 0.55:
-        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.6 + cap * 0.04))
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.5 + cap * 0.03))
     elif r < 0.65:
         k = int(rng.integers(2, max(3, int(cap * 0.25)) + 1))
         kern = np.zeros((k, k), np.float32)
@@ -142,7 +142,7 @@ def degrade_line(rng: np.random.Generator, n: int, cap: float):
         img[sp > 0.997] = 255
     img = np.clip(img, 0, 255).astype(np.uint8)
     r = rng.random()
-    if r < 0.15:  # thresholded scan / fax
+    if r < 0.1:  # thresholded scan / fax
         _, img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     elif r < 0.75:  # JPEG
         q = int(rng.integers(15, 95))
@@ -256,7 +256,7 @@ def main() -> None:
             loss.backward()
             opt.step()
             sched.step()
-            tl += float(loss) * len(idx)
+            tl += float(loss.detach()) * len(idx)
             tn += len(idx)
         model.eval()
         with torch.no_grad():

@@ -88,7 +88,7 @@ class MRZ:
             "valid": self.valid,
             "lines": list(self.lines),
             "check_digits": {k: c.to_dict() for k, c in self.check_digits.items()},
-            "fields": {k: plain(f.value) for k, f in self.fields.items()},
+            "fields": {k: plain(f.value) for k, f in self.fields.items() if k != "name"},
             "field_details": {k: {"raw": f.raw, "span": list(f.span)}
                               for k, f in self.fields.items()},
             "findings": [f.to_dict() for f in self.findings],

@@ -35,7 +35,7 @@ _LABELS = {"document_number": "document number", "birth_date": "birth date",
 
 #: Longest validity, in years, that documents of each kind are issued for (rule MRZ306).
 MAX_VALIDITY_YEARS = {"P": 10, "V": 10, "I": 15, "A": 15, "C": 15}
-#: Holders older than this at the reference date (or at expiry) are implausible (rule MRZ305).
+#: Holders older than this at the reference date are implausible (rule MRZ305).
 MAX_AGE_YEARS = 110
 _MAX_CHAR_FINDINGS = 12
 
@@ -372,10 +372,9 @@ def _rule_dates(fields: dict[str, Field], fmt: Format, as_of: date, issue_date: 
                 field="expiry_date", span=ef.span,
                 evidence={"nearest_birth": nearest.iso(), "decoded_birth": birth.iso(),
                           "expiry": expiry.isoformat()}))
-    at = min(as_of, expiry) if expiry is not None else as_of
-    age = _years_between(birth.latest(), at)
+    age = _years_between(birth.latest(), as_of)
     if age > MAX_AGE_YEARS:
         findings.append(make("MRZ305", f"the holder would be {age:.0f} years old on "
-                             f"{at.isoformat()}", field="birth_date", span=bf.span,
+                             f"{as_of.isoformat()}", field="birth_date", span=bf.span,
                              evidence={"measured_years": round(age, 1),
                                        "threshold_years": MAX_AGE_YEARS}))

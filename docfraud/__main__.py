@@ -1,0 +1,5 @@
+"""``python -m docfraud``: the command line."""
+
+from docfraud.cli import run
+
+run()

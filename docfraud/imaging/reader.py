@@ -1,0 +1,348 @@
+"""Read MRZs from images: locate -> rectify -> segment -> recognise.
+
+>>> from docfraud.imaging.synth import render_mrz
+>>> img = render_mrz(["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+...                   "L898902C36UTO7408122F1204159ZE184226B<<<<<10"], cap_height=22, margin=4)
+>>> r = read_mrz(img)
+>>> r.lines[0]
+'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<'
+
+The readings are *raw*: no check-digit correction is applied here. Each character carries
+calibrated, ranked alternatives (:class:`~docfraud.imaging.ocr.CharReading`) so a caller can
+correct with the check digits.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from docfraud.imaging.load import ImageSource, load_image, to_gray
+from docfraud.imaging.locate import Band, find_bands
+from docfraud.imaging.ocr import (
+    ALPHABET,
+    GlyphModel,
+    LineReading,
+    TesseractEngine,
+    line_from_proba,
+    load_glyph_model,
+)
+from docfraud.imaging.rectify import TARGET_CAP, rectify_quad
+from docfraud.imaging.segment import (
+    TextLine,
+    choose_length,
+    extract_cells,
+    find_lines,
+    fit_pitch,
+    ink_map,
+)
+
+SHAPES = {(3, 30): "TD1", (2, 36): "TD2", (2, 44): "TD3"}
+"""Line count and length -> size family (TD2 also covers MRV-B, TD3 also MRV-A)."""
+
+
+@dataclass(frozen=True)
+class MRZReading:
+    """One MRZ as read from an image, before any check-digit correction.
+
+    ``lines``: the text (A-Z, 0-9, ``<``); ``line_readings``: per-character ranked alternatives;
+    ``shape``: "TD1" (3x30), "TD2" (2x36, also MRV-B) or "TD3" (2x44, also MRV-A); ``quad``:
+    (4, 2) TL, TR, BR, BL corners of the text in image coordinates, in reading order (TL is
+    before the first character whatever the rotation); ``angle``: direction of the text lines in
+    degrees (image axes, y down; 0 = upright, 90 = rotated clockwise, 180 = upside down);
+    ``confidence``: geometric mean of the per-character top probabilities; ``check_digits``:
+    (passing, total) of the ICAO check digits found where the shape puts them (a reading
+    aid only: the MRZ engine decides); ``engine``: "glyph" or "tesseract".
+    """
+
+    lines: tuple[str, ...]
+    line_readings: tuple[LineReading, ...] = field(repr=False)
+    shape: str
+    quad: np.ndarray = field(repr=False)
+    angle: float
+    confidence: float
+    check_digits: tuple[int, int]
+    engine: str = "glyph"
+    char_height: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def score(self) -> float:
+        """Ranking score: confidence plus the share of passing check digits."""
+        p, t = self.check_digits
+        return self.confidence + (p / t if t else 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# check digits (a reading aid; docfraud.mrz is the authority)
+
+_VAL = {c: (0 if c == "<" else int(c) if c.isdigit() else ord(c) - 55) for c in ALPHABET}
+
+
+def _cd(s: str) -> str:
+    return str(sum(_VAL.get(c, 0) * w for c, w in zip(s, [7, 3, 1] * 20)) % 10)
+
+
+def check_digit_tally(lines: tuple[str, ...] | list[str]) -> tuple[int, int]:
+    """(passing, total) ICAO check digits at the positions the line shape implies."""
+    shape = SHAPES.get((len(lines), len(lines[0]) if lines else 0))
+    fields: list[tuple[str, str]] = []
+    if shape == "TD1":
+        l1, l2 = lines[0], lines[1]
+        fields = [(l1[5:14], l1[14]), (l2[0:6], l2[6]), (l2[8:14], l2[14])]
+        if l1[14] != "<":
+            fields.append((l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29]))
+    elif shape in ("TD2", "TD3"):
+        l2 = lines[1]
+        n = len(l2)
+        fields = [(l2[0:9], l2[9]), (l2[13:19], l2[19]), (l2[21:27], l2[27])]
+        if shape == "TD3" and l2[42] != "<" and l2[43] != "<":
+            fields.append((l2[28:42], l2[42]))
+        last = l2[n - 1]
+        if last.isdigit():  # composite (passports, TD2); MRV has optional data there
+            comp = l2[0:10] + l2[13:20] + l2[21:n - 1] if shape == "TD2" else l2[0:10] + l2[13:20] + l2[21:43]
+            fields.append((comp, last))
+    ok = sum(1 for data, cd in fields if cd == _cd(data) or (cd == "<" and set(data) <= {"<"}))
+    return ok, len(fields)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    lines: list[TextLine]
+    ink: np.ndarray
+    band_img: np.ndarray
+    hom: np.ndarray
+    band: Band
+
+
+def _select_mrz_lines(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Groups of 2-3 consecutive lines that look like one MRZ (similar caps and extents)."""
+    good = [ln for ln in lines if (ln.right - ln.left) >= 18 * ln.cap_height and ln.cap_height >= 4]
+    groups: list[list[TextLine]] = []
+    for k in (3, 2):
+        for i in range(len(good) - k + 1):
+            g = good[i : i + k]
+            caps = [ln.cap_height for ln in g]
+            if max(caps) > 1.6 * min(caps):
+                continue
+            cap = float(np.median(caps))
+            lefts = [ln.left for ln in g]
+            rights = [ln.right for ln in g]
+            if max(lefts) - min(lefts) > 2.5 * cap:
+                continue
+            widths = [r - l for l, r in zip(lefts, rights)]
+            if min(widths) < 0.75 * max(widths):
+                continue
+            gaps = [g[j + 1].y_center - g[j].y_center for j in range(k - 1)]
+            if any(gp < 1.1 * cap or gp > 3.2 * cap for gp in gaps):
+                continue
+            groups.append(g)
+    return groups
+
+
+def _fit_group(ink: np.ndarray, group: list[TextLine], n: int) -> list[TextLine]:
+    """Fit the common cell grid of the lines of one MRZ (same pitch, left-aligned)."""
+    fits = [fit_pitch(ink, ln, n) for ln in group]
+    pitches = np.array([f.pitch for f in fits])
+    med = float(np.median(pitches))
+    out = []
+    for ln, f in zip(group, fits):
+        if abs(f.pitch - med) > 0.02 * med:
+            # refit with the shared pitch: only the offset is free
+            f = _fit_offset(ink, ln, n, med)
+        out.append(f)
+    return out
+
+
+def _fit_offset(ink: np.ndarray, ln: TextLine, n: int, pitch: float) -> TextLine:
+    t, b = int(ln.top), int(np.ceil(ln.bottom))
+    prof = ink[max(t, 0) : max(b, t + 1)].mean(axis=0)
+    xs = np.arange(len(prof), dtype=np.float32)
+    best = (np.inf, ln.left - 0.15 * pitch)
+    for dx in np.linspace(-0.3, 0.3, 25):
+        x0 = ln.left - 0.15 * pitch + dx * pitch
+        bounds = x0 + pitch * np.arange(n + 1)
+        cost = float(np.interp(bounds, xs, prof, left=0, right=0).sum()) + 0.3 * abs(dx)
+        if cost < best[0]:
+            best = (cost, x0)
+    return TextLine(ln.top, ln.bottom, ln.left, ln.right, float(best[1]), pitch, n)
+
+
+class MRZReader:
+    """Reusable reader: holds the glyph model (and optionally a Tesseract engine).
+
+    ``engine``: "glyph" (default, NumPy CNN with calibrated alternatives) or "tesseract"
+    (tesserocr + mrz.traineddata; see :class:`~docfraud.imaging.ocr.TesseractEngine`).
+    """
+
+    def __init__(self, engine: str = "glyph", model: GlyphModel | None = None,
+                 tessdata: str | None = None, max_bands: int = 8, debug: bool = False) -> None:
+        if engine not in ("glyph", "tesseract"):
+            raise ValueError(f"unknown engine {engine!r}")
+        self.engine = engine
+        self.model = model or load_glyph_model()
+        self.tess = TesseractEngine(tessdata) if engine == "tesseract" else None
+        self.max_bands = max_bands
+        self.debug = debug
+        self.last_debug: list[dict] = []
+
+    # -- per band ---------------------------------------------------------------------------
+
+    def _candidates(self, gray: np.ndarray, band: Band) -> list[_Candidate]:
+        scale = TARGET_CAP / max(band.char_height, 1.0)
+        img, hom = rectify_quad(gray, band.quad, scale)
+        ink = ink_map(img, TARGET_CAP)
+        lines = find_lines(ink)
+        return [_Candidate(g, ink, img, hom, band) for g in _select_mrz_lines(lines)]
+
+    def _read_candidate(self, cand: _Candidate) -> MRZReading | None:
+        k = len(cand.lines)
+        cap = float(np.median([ln.cap_height for ln in cand.lines]))
+        width = float(np.median([ln.right - ln.left for ln in cand.lines]))
+        ns = choose_length(width, cap, k)
+        est = width / (cap * 1.0314)
+        ns = [n for n in ns if abs(np.log((est + 0.32) / n)) < 0.16][:2] or ns[:1]
+        best: MRZReading | None = None
+        for n in ns:
+            fits = _fit_group(cand.ink, cand.lines, n)
+            if self.engine == "tesseract":
+                r = self._read_tesseract(cand, fits, n)
+            else:
+                r = self._read_glyph(cand, fits, n)
+            if r is not None and (best is None or r.score > best.score):
+                best = r
+        return best
+
+    def _read_glyph(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
+        cells = np.concatenate([extract_cells(cand.ink, f) for f in fits])
+        flipped = cells[::-1, ::-1, ::-1]  # the band rotated by 180 degrees
+        proba = self.model.predict_proba(np.concatenate([cells, flipped]))
+        m = len(cells)
+        results = []
+        for o, p in ((0, proba[:m]), (180, proba[m:])):
+            readings = tuple(line_from_proba(p[i * n : (i + 1) * n]) for i in range(len(fits)))
+            texts = tuple(r.text for r in readings)
+            conf = float(np.exp(np.mean(np.log(np.maximum(p.max(axis=1), 1e-9)))))
+            tally = check_digit_tally(texts)
+            results.append((o, readings, texts, conf, tally))
+        o, readings, texts, conf, tally = max(results, key=lambda t: t[3] + (t[4][0] / t[4][1] if t[4][1] else 0))
+        return self._make_reading(cand, fits, readings, texts, conf, tally, o, "glyph")
+
+    def _read_tesseract(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
+        assert self.tess is not None
+        best = None
+        for o in (0, 180):
+            img = cand.band_img if o == 0 else cand.band_img[::-1, ::-1]
+            H, W = img.shape[:2]
+            readings = []
+            for f in (fits if o == 0 else fits[::-1]):
+                top, bot = (f.top, f.bottom) if o == 0 else (H - f.bottom, H - f.top)
+                pad = 0.45 * f.cap_height
+                y0, y1 = int(max(0, top - pad)), int(min(H, bot + pad))
+                readings.append(self.tess.read_line(np.ascontiguousarray(img[y0:y1])))
+            texts = tuple(r.text for r in readings)
+            if any(len(t) != n for t in texts):
+                conf = 0.0
+            else:
+                confs = [c.confidence for r in readings for c in r.chars]
+                conf = float(np.exp(np.mean(np.log(np.maximum(confs, 1e-9))))) if confs else 0.0
+            tally = check_digit_tally(texts) if all(len(t) == n for t in texts) else (0, 1)
+            score = conf + (tally[0] / tally[1] if tally[1] else 0)
+            if best is None or score > best[0]:
+                best = (score, o, tuple(readings), texts, conf, tally)
+        _, o, readings, texts, conf, tally = best
+        if any(len(t) != n for t in texts):
+            return None
+        return self._make_reading(cand, fits, readings, texts, conf, tally, o, "tesseract")
+
+    def _make_reading(self, cand, fits, readings, texts, conf, tally, orient, engine) -> MRZReading | None:  # type: ignore[no-untyped-def]
+        k, n = len(fits), fits[0].n
+        shape = SHAPES.get((k, n))
+        if shape is None:
+            return None
+        # corners of the text in the rectified band -> image
+        x0 = min(f.x0 for f in fits)
+        x1 = max(f.x0 + f.n * f.pitch for f in fits)
+        y0, y1 = fits[0].top, fits[-1].bottom
+        pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
+        inv = np.linalg.inv(cand.hom)
+        quad = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), inv).reshape(-1, 2).astype(np.float32)
+        if orient == 180:
+            quad = quad[[2, 3, 0, 1]]
+        d = quad[1] - quad[0]
+        angle = float(np.degrees(np.arctan2(d[1], d[0])))
+        ch = float(np.median([f.cap_height for f in fits])) / (TARGET_CAP / max(cand.band.char_height, 1.0))
+        return MRZReading(texts, readings, shape, quad, angle, conf, tally, engine, ch)
+
+    # -- per image --------------------------------------------------------------------------
+
+    def find(self, image: ImageSource, *, min_confidence: float = 0.55, first_only: bool = False) -> list[MRZReading]:
+        """Every MRZ found in the image, best first."""
+        img = image if isinstance(image, np.ndarray) else load_image(image)
+        gray = to_gray(img) if img.ndim == 3 else img
+        if gray.dtype != np.uint8:
+            gray = to_gray(load_image(img))
+        bands = find_bands(gray, self.max_bands)
+        found: list[MRZReading] = []
+        self.last_debug = []
+        for band in bands:
+            if any(_inside(band.quad.mean(axis=0), r.quad) for r in found):
+                continue
+            best = None
+            for cand in self._candidates(gray, band):
+                r = self._read_candidate(cand)
+                if self.debug:
+                    self.last_debug.append({"band": band, "cand": cand, "reading": r})
+                if r is not None and (best is None or r.score > best.score):
+                    best = r
+            if best is None or best.confidence < min_confidence:
+                continue
+            found.append(best)
+            if first_only and best.check_digits[0] == best.check_digits[1] and best.confidence > 0.9:
+                break
+        found.sort(key=lambda r: -r.score)
+        return _dedupe(found)
+
+
+def _inside(pt: np.ndarray, quad: np.ndarray) -> bool:
+    return cv2.pointPolygonTest(quad.reshape(-1, 1, 2).astype(np.float32), (float(pt[0]), float(pt[1])), False) >= 0
+
+
+def _dedupe(readings: list[MRZReading]) -> list[MRZReading]:
+    out: list[MRZReading] = []
+    for r in readings:
+        c = r.quad.mean(axis=0)
+        if any(_inside(c, k.quad) for k in out):
+            continue
+        out.append(r)
+    return out
+
+
+_DEFAULT: MRZReader | None = None
+
+
+def default_reader() -> MRZReader:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = MRZReader()
+    return _DEFAULT
+
+
+def find_mrzs(image: ImageSource, reader: MRZReader | None = None) -> list[MRZReading]:
+    """Every MRZ in the image (path, bytes or array), best first; [] if none."""
+    return (reader or default_reader()).find(image)
+
+
+def read_mrz(image: ImageSource, reader: MRZReader | None = None) -> MRZReading | None:
+    """The best MRZ reading of the image, or None when no MRZ is found."""
+    found = (reader or default_reader()).find(image, first_only=True)
+    return found[0] if found else None
