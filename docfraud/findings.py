@@ -39,7 +39,7 @@ class Code:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     """One thing a check found.
 

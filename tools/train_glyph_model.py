@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from docfraud.imaging.ocr import ALPHABET  # noqa: E402
-from docfraud.imaging.segment import CELL, TextLine, extract_cells, ink_map  # noqa: E402
+from docfraud.imaging.segment import CELL, TextLine, extract_cells, find_lines, ink_map  # noqa: E402
 from docfraud.imaging.synth import render_mrz_layout  # noqa: E402
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -169,16 +169,25 @@ def make_samples(args: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
             cap = float(rng.uniform(5.0, 9.0))
         img, x0, pitch, caps, caph, texts = degrade_line(rng, n, cap)
         ink = ink_map(img, caph)
+        found = find_lines(ink)
         for top, text in zip(caps, texts):
-            # the estimated geometry is never exact: jitter it like segmentation would
-            cj = caph * float(rng.uniform(0.9, 1.1))
-            yc = top + caph / 2 + float(rng.normal(0, 0.06)) * caph
+            # use the line geometry that inference would measure (find_lines), falling back to
+            # the rendered geometry when the measurement fails, and jitter it a little
+            yc_true = top + caph / 2
+            near = [f for f in found if abs(f.y_center - yc_true) < 0.4 * caph
+                    and 0.75 * caph < f.cap_height < 1.35 * caph]
+            if near:
+                c_est, y_est = near[0].cap_height, near[0].y_center
+            else:
+                c_est, y_est = caph, yc_true
+            cj = c_est * float(rng.uniform(0.96, 1.04))
+            yc = y_est + float(rng.normal(0, 0.04)) * caph
             pj = pitch * float(rng.uniform(0.99, 1.01))
-            xj = x0 + float(rng.normal(0, 0.06)) * pitch
+            xj = x0 + float(rng.normal(0, 0.05)) * pitch
             line = TextLine(yc - cj / 2, yc + cj / 2, 0, 0, xj, pj, n)
-            shifts = rng.normal(0, 0.07, n).clip(-0.2, 0.2)
+            shifts = rng.normal(0, 0.06, n).clip(-0.2, 0.2)
             if hard:
-                shifts = rng.normal(0, 0.1, n).clip(-0.25, 0.25)
+                shifts = rng.normal(0, 0.08, n).clip(-0.25, 0.25)
             cells = extract_cells(ink, line, shifts)
             xs.append((np.clip(cells, 0, 1.5) * 100).astype(np.uint8))
             ys.append(np.array([lut[c] for c in text], np.int64))

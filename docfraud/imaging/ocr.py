@@ -63,18 +63,19 @@ def default_model_path() -> str:
 
 
 def _conv3x3_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, C, H, W) -> conv 3x3 pad 1 + bias + ReLU + 2x2 max pool (floor)."""
-    n, c, h, wd = x.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    # im2col: (N, H, W, C*9)
-    cols = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(2, 3))  # N,C,H,W,3,3
-    cols = cols.transpose(0, 2, 3, 1, 4, 5).reshape(n * h * wd, c * 9)
-    out = cols @ w.reshape(w.shape[0], -1).T + b  # (N*H*W, O)
+    """NHWC (N, H, W, C) -> conv 3x3 pad 1 + bias + ReLU + 2x2 max pool (floor), NHWC.
+
+    ``w`` is (C*9, O) in (C, 3, 3) row order (see :meth:`GlyphModel.__init__`).
+    """
+    n, h, wd, c = x.shape
+    xp = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    cols = np.lib.stride_tricks.sliding_window_view(xp, (3, 3), axis=(1, 2))  # N,H,W,C,3,3
+    out = cols.reshape(n * h * wd, c * 9) @ w
+    out += b
     np.maximum(out, 0, out=out)
-    out = out.reshape(n, h, wd, -1)
     h2, w2 = h // 2, wd // 2
-    out = out[:, : h2 * 2, : w2 * 2].reshape(n, h2, 2, w2, 2, -1).max(axis=(2, 4))
-    return out.transpose(0, 3, 1, 2)  # N, O, H2, W2
+    out = out.reshape(n, h, wd, -1)[:, : h2 * 2, : w2 * 2]
+    return out.reshape(n, h2, 2, w2, 2, -1).max(axis=(2, 4))
 
 
 class GlyphModel:
@@ -83,8 +84,18 @@ class GlyphModel:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         p = Path(path) if path is not None else Path(default_model_path())
         d = np.load(p, allow_pickle=False)
-        self.layers = {k: d[k].astype(np.float32) for k in
-                       ("c1w", "c1b", "c2w", "c2b", "c3w", "c3b", "f1w", "f1b", "f2w", "f2b")}
+        L = {k: d[k].astype(np.float32) for k in
+             ("c1w", "c1b", "c2w", "c2b", "c3w", "c3b", "f1w", "f1b", "f2w", "f2b")}
+        # conv weights (O, C, 3, 3) -> (C*9, O) for the NHWC im2col product
+        for k in ("c1w", "c2w", "c3w"):
+            L[k] = np.ascontiguousarray(L[k].reshape(L[k].shape[0], -1).T)
+        # the first FC layer was trained on NCHW flattening: permute its inputs to NHWC order
+        c3 = L["c3b"].shape[0]
+        side = int(round((L["f1w"].shape[1] // c3) ** 0.5))
+        f1 = L["f1w"].reshape(-1, c3, side, side).transpose(0, 2, 3, 1).reshape(L["f1w"].shape[0], -1)
+        L["f1w"] = np.ascontiguousarray(f1.T)
+        L["f2w"] = np.ascontiguousarray(L["f2w"].T)
+        self.layers = L
         self.temperature = float(d["temperature"])
         self.alphabet = str(d["alphabet"])
         self.cell = int(d["cell"])
@@ -93,13 +104,13 @@ class GlyphModel:
     def logits(self, cells: np.ndarray) -> np.ndarray:
         """Cells (N, CELL, CELL) ink maps -> (N, 37) logits (before temperature)."""
         L = self.layers
-        x = np.ascontiguousarray(cells, np.float32)[:, None]
+        x = np.ascontiguousarray(cells, np.float32)[..., None]
         x = _conv3x3_relu_pool(x, L["c1w"], L["c1b"])
         x = _conv3x3_relu_pool(x, L["c2w"], L["c2b"])
         x = _conv3x3_relu_pool(x, L["c3w"], L["c3b"])
         x = x.reshape(len(x), -1)
-        x = np.maximum(x @ L["f1w"].T + L["f1b"], 0)
-        return x @ L["f2w"].T + L["f2b"]
+        x = np.maximum(x @ L["f1w"] + L["f1b"], 0)
+        return x @ L["f2w"] + L["f2b"]
 
     def predict_proba(self, cells: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities (N, 37), columns in :data:`ALPHABET` order."""

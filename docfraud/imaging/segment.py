@@ -161,14 +161,20 @@ def fit_pitch(ink: np.ndarray, line: TextLine, n: int) -> TextLine:
 
 
 def extract_cells(ink: np.ndarray, line: TextLine, shifts: np.ndarray | None = None) -> np.ndarray:
-    """Cell crops of a fitted line: (n, CELL, CELL) float32, cap height scaled to NORM_CAP.
+    """Cell crops of a fitted line: (n, CELL, CELL) float32.
 
-    ``shifts`` (n,) optionally moves each cell centre by that many pitches.
+    Vertically the cap height is scaled to :data:`NORM_CAP` pixels; horizontally the *pitch* is
+    scaled to ``NORM_CAP * PITCH_PER_CAP`` pixels, so glyph widths are measured against the
+    pitch (well estimated from a whole line) rather than against the cap height. ``shifts``
+    (n,) optionally moves each cell centre by that many pitches.
     """
-    s = NORM_CAP / max(line.cap_height, 1e-3)
+    sy = NORM_CAP / max(line.cap_height, 1e-3)
+    sx = NORM_CAP * PITCH_PER_CAP / max(line.pitch, 1e-3)
     src = ink
-    if s < 0.75:  # anti-alias before a large reduction
-        src = cv2.GaussianBlur(ink, (0, 0), 0.45 / s)
+    smin = min(sx, sy)
+    if smin < 0.75:  # anti-alias before a large reduction
+        src = cv2.GaussianBlur(ink, (0, 0), sigmaX=0.45 / max(sx, 1e-3) if sx < 0.75 else 0.01,
+                               sigmaY=0.45 / max(sy, 1e-3) if sy < 0.75 else 0.01)
     n = line.n
     out = np.empty((n, CELL, CELL), np.float32)
     cy = line.y_center
@@ -177,8 +183,8 @@ def extract_cells(ink: np.ndarray, line: TextLine, shifts: np.ndarray | None = N
         cx = line.x0 + (i + 0.5) * line.pitch
         if shifts is not None:
             cx += float(shifts[i]) * line.pitch
-        # out(u, v) = src(cx + (u - c)/s, cy + (v - c)/s)
-        m = np.array([[1 / s, 0, cx - c / s], [0, 1 / s, cy - c / s]], np.float32)
+        # out(u, v) = src(cx + (u - c)/sx, cy + (v - c)/sy)
+        m = np.array([[1 / sx, 0, cx - c / sx], [0, 1 / sy, cy - c / sy]], np.float32)
         out[i] = cv2.warpAffine(
             src, m, (CELL, CELL), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=0
         )

@@ -25,8 +25,25 @@ WEIGHTS = (7, 3, 1)
 #: value of each MRZ character; anything else has no value
 VALUES: dict[str, int] = {c: (i if c != "<" else 0) for i, c in enumerate(ALPHABET)}
 
-# For speed, the weighted value of every character at each of the three weight phases.
-_WEIGHTED = [{c: v * w for c, v in VALUES.items()} for w in WEIGHTS]
+# For speed: a byte table from ASCII to values (255 for anything outside the alphabet), so that
+# a check digit is three C-level sums over strided slices.
+_TABLE = bytearray([255] * 256)
+for _c, _v in VALUES.items():
+    _TABLE[ord(_c)] = _v
+TABLE = bytes(_TABLE)
+del _TABLE, _c, _v
+
+
+def to_values(text: str) -> bytes:
+    """The value of each character as bytes (255 marks a character outside the alphabet)."""
+    return text.encode("ascii", "replace").translate(TABLE)
+
+
+def digit_of_values(values: bytes) -> str | None:
+    """The check digit over characters already turned into values by :func:`to_values`."""
+    if 255 in values:
+        return None
+    return str((7 * sum(values[0::3]) + 3 * sum(values[1::3]) + sum(values[2::3])) % 10)
 
 
 def value(char: str) -> int:
@@ -46,26 +63,16 @@ def compute(data: str) -> str:
 
     Characters outside the MRZ alphabet raise :class:`ValueError`.
     """
-    w0, w1, w2 = _WEIGHTED
-    total = 0
-    try:
-        for i in range(0, len(data), 3):
-            total += w0[data[i]]
-            if i + 1 < len(data):
-                total += w1[data[i + 1]]
-            if i + 2 < len(data):
-                total += w2[data[i + 2]]
-    except KeyError as exc:
-        raise ValueError(f"{exc.args[0]!r} is not an MRZ character") from None
-    return str(total % 10)
+    digit = digit_of_values(to_values(data))
+    if digit is None:
+        bad = next(c for c in data if c not in VALUES)
+        raise ValueError(f"{bad!r} is not an MRZ character")
+    return digit
 
 
 def compute_lenient(data: str) -> str | None:
     """Like :func:`compute`, but ``None`` where ``data`` holds a character outside the alphabet."""
-    try:
-        return compute(data)
-    except ValueError:
-        return None
+    return digit_of_values(to_values(data))
 
 
 def is_valid(data: str, digit: str) -> bool:

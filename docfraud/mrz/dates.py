@@ -25,12 +25,11 @@ PartialDate(year=1974, month=8, day=12)
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class PartialDate:
+class PartialDate(NamedTuple):
     """A date whose month or day may be unknown (``None``)."""
 
     year: int
@@ -60,6 +59,9 @@ class PartialDate:
 
 def _parts(raw: str, allow_unknown: bool) -> tuple[int, int | None, int | None] | None:
     """Split YYMMDD into numbers; ``None`` where it is not a date of that shape."""
+    if raw.isdigit() and len(raw) == 6:  # the common case
+        month = int(raw[2:4])
+        return (int(raw[:2]), month, int(raw[4:])) if 1 <= month <= 12 else None
     if len(raw) != 6 or not raw[:2].isdigit():
         return None
     mm, dd = raw[2:4], raw[4:6]
@@ -77,10 +79,15 @@ def _parts(raw: str, allow_unknown: bool) -> tuple[int, int | None, int | None] 
     return int(raw[:2]), month, int(dd)
 
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _valid_day(year: int, month: int | None, day: int | None) -> bool:
     if month is None or day is None:
         return True
-    return 1 <= day <= calendar.monthrange(year, month)[1]
+    if month == 2 and day == 29:
+        return calendar.isleap(year)
+    return 1 <= day <= _DAYS[month]
 
 
 def expiry_year(yy: int, as_of: date) -> int:

@@ -13,6 +13,7 @@ Spans are 0-based ``(line, start, end)`` with ``end`` exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from docfraud.errors import MRZFormatError
 
@@ -26,10 +27,7 @@ class FieldSpec:
     start: int
     end: int
     kind: str  # code, country, name, number, date, sex, optional, check
-
-    @property
-    def span(self) -> tuple[int, int, int]:
-        return (self.line, self.start, self.end)
+    span: tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,17 @@ class Format:
     reference: str
     long_number: bool  # whether a document number longer than 9 characters may continue
 
+    @cached_property
+    def spans(self) -> dict[str, tuple[int, int, int]]:
+        """Each field's span, by name (shared: copy before changing)."""
+        return {f.name: f.span for f in self.fields}
+
+    @cached_property
+    def check_plan(self) -> tuple[tuple, ...]:
+        """The check digits as plain tuples (name, line, pos, over, the single span or None)."""
+        return tuple((c.name, c.line, c.pos, c.over, c.over[0] if len(c.over) == 1 else None)
+                     for c in self.checks)
+
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:
             if f.name == name:
@@ -61,7 +70,7 @@ class Format:
 
 
 def _f(name: str, line: int, start: int, end: int, kind: str) -> FieldSpec:
-    return FieldSpec(name, line, start, end, kind)
+    return FieldSpec(name, line, start, end, kind, (line, start, end))
 
 
 _TD1 = Format(
@@ -161,6 +170,10 @@ FORMATS: dict[str, Format] = {
 }
 
 
+# (line count, length) -> (format, format when the first character is V)
+_EXACT = {(3, 30): ("TD1", "TD1"), (2, 36): ("TD2", "MRV-B"), (2, 44): ("TD3", "MRV-A")}
+
+
 def detect(lines: list[str]) -> str:
     """The format name for cleaned lines, judged by line count, lengths and the first character.
 
@@ -168,6 +181,11 @@ def detect(lines: list[str]) -> str:
     length defect. Text that fits no format raises :class:`MRZFormatError`.
     """
     n = len(lines)
+    if n and lines[0]:
+        width = len(lines[0])
+        exact = _EXACT.get((n, width))
+        if exact is not None and len(lines[1]) == width and len(lines[-1]) == width:
+            return exact[lines[0][0] == "V"]
     longest = max((len(line) for line in lines), default=0)
     if n == 3 and 26 <= longest <= 34:
         return "TD1"

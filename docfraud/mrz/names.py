@@ -108,8 +108,9 @@ def encode_name(primary: str, secondary: str, width: int, *, umlauts: str = "exp
     """Encode the name field of ``width`` characters, truncating as ICAO 9303 Part 3 allows.
 
     When the name does not fit, it is cut at the end of the field; when the cut falls on a
-    filler, the first letter of the next component takes its place, so that a truncated field
-    always ends in a letter (the sign of truncation).
+    filler, the last kept component is shortened so that the first letters of the next one fit,
+    and the truncated field ends in a letter (the sign of truncation). Only where too little of
+    the name is left for that are the trailing components dropped whole.
     """
     p = transliterate(primary, umlauts=umlauts)
     s = transliterate(secondary, umlauts=umlauts) if secondary else ""
@@ -133,4 +134,6 @@ def encode_name(primary: str, secondary: str, width: int, *, umlauts: str = "exp
         sep = full[k:j]
         prefix = full[:max(width - len(sep) - 1, 1)].rstrip("<")
         cut = prefix + sep + full[j:j + width - len(prefix) - len(sep)]
+        if len(cut) < width:  # too little left to fill: drop the trailing components instead
+            cut = full[:width].rstrip("<").ljust(width, "<")
     return cut

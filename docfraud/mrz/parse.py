@@ -15,18 +15,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from docfraud.findings import Finding, make
 from docfraud.mrz import codes
-from docfraud.mrz.checkdigit import ALPHABET, compute_lenient
+from docfraud.mrz.checkdigit import ALPHABET, TABLE, digit_of_values, to_values
 from docfraud.mrz.dates import PartialDate, decode_birth, decode_expiry
-from docfraud.mrz.formats import FORMATS, CheckSpec, Format, detect
-from docfraud.mrz.model import MRZ, CheckDigit, Field
-from docfraud.mrz.names import split_name
+from docfraud.mrz.formats import FORMATS, Format, detect
+from docfraud.mrz.model import MRZ
 from docfraud.mrz.normalise import clean
 
 _ALPHABET = frozenset(ALPHABET)
+_DIGITS = "0123456789"
+_NOT_NAME = re.compile(r"[^A-Z<]")
+_CLEAN = re.compile(r"[A-Z0-9<]{30,44}(?:\n[A-Z0-9<]{30,44}){1,2}")
 _CHECK_CODES = {"document_number": "MRZ101", "birth_date": "MRZ102", "expiry_date": "MRZ103",
                 "optional_data": "MRZ104", "composite": "MRZ105"}
 _LABELS = {"document_number": "document number", "birth_date": "birth date",
@@ -50,19 +53,30 @@ def parse(text: str | list[str] | tuple[str, ...], *, as_of: date | None = None,
     shape of no MRZ format; every other defect becomes a finding.
     """
     if isinstance(text, (list, tuple)):
-        text = "\n".join(str(line) for line in text)
+        text = "\n".join([str(line) for line in text])
     as_of = as_of or date.today()
-    lines, notes = clean(text)
+    fast = isinstance(text, str) and _CLEAN.fullmatch(text) is not None
+    if fast:  # clean text in the MRZ alphabet, the common case: skip cleaning
+        lines, notes = text.split("\n"), []
+    else:
+        lines, notes = clean(text)
     fmt = FORMATS[detect(lines)]
     findings: list[Finding] = []
     input_lines = tuple(lines)
-    lines = _fix_lengths(lines, fmt, findings)
-    _check_charset(lines, findings)
-    fields = _fields(lines, fmt)
-    check_digits = _check_digits(lines, fmt, fields, findings)
-    _decode(fields, fmt, as_of)
-    _rules(fields, fmt, as_of, issue_date, findings)
-    return MRZ(fmt.name, tuple(lines), fields, check_digits, findings, notes, as_of, input_lines)
+    if set(map(len, lines)) != {fmt.length}:
+        lines = _fix_lengths(lines, fmt, findings)
+    if not fast:
+        _check_charset(lines, findings)
+    raw = {f.name: lines[f.line][f.start:f.end] for f in fmt.fields}
+    spans = fmt.spans
+    values: dict[str, object] = {}
+    checks, moved = _check_digits(lines, fmt, raw, findings)
+    if moved:  # a long document number moved the start of the optional data
+        spans = {**spans, **moved}
+    _decode(raw, values, as_of)
+    _rules(raw, values, spans, fmt, as_of, issue_date, findings)
+    return MRZ(fmt.name, tuple(lines), raw, values, spans, checks, findings, notes, as_of,
+               input_lines)
 
 
 def _fix_lengths(lines: list[str], fmt: Format, findings: list[Finding]) -> list[str]:
@@ -95,191 +109,180 @@ def _check_charset(lines: list[str], findings: list[Finding]) -> None:
                              "the MRZ alphabet", evidence={"count": count}))
 
 
-def _fields(lines: list[str], fmt: Format) -> dict[str, Field]:
-    fields: dict[str, Field] = {}
-    for spec in fmt.fields:
-        raw = lines[spec.line][spec.start:spec.end]
-        if spec.kind == "name":
-            body = raw.rstrip("<")
-            cut = body.find("<<")
-            primary_end = len(body) if cut < 0 else cut
-            surname, given = split_name(raw)
-            fields["name"] = Field("name", raw, (surname, given), spec.span)
-            fields["surname"] = Field("surname", raw[:primary_end], surname,
-                                      (spec.line, spec.start, spec.start + primary_end))
-            g0 = spec.start + (primary_end + 2 if cut >= 0 else primary_end)
-            fields["given_names"] = Field("given_names", raw[g0 - spec.start:len(body)], given,
-                                          (spec.line, g0, spec.start + max(len(body), g0 -
-                                                                            spec.start)))
-        else:
-            fields[spec.name] = Field(spec.name, raw, raw, spec.span)
-    return fields
-
-
-def _long_number(lines: list[str], fmt: Format, fields: dict[str, Field]) -> tuple[str, int] | None:
+def _long_number(lines: list[str], fmt: Format, raw: dict[str, str]) -> tuple[str, int] | None:
     """For a document number longer than 9 characters: (full number, index of its check digit
     in the optional data), else ``None`` (ICAO 9303-5 §4.2.2 note j; 9303-6 likewise)."""
-    if not fmt.long_number:
-        return None
     check = fmt.checks[0]
     if lines[check.line][check.pos] != "<":
         return None
-    opt_name = "optional_data_1" if fmt.name == "TD1" else "optional_data"
-    opt = fields[opt_name].raw
+    opt = raw["optional_data_1" if fmt.name == "TD1" else "optional_data"]
     end = opt.find("<")
     if end < 0:
         end = len(opt)
     if end < 2:
         return None
-    return fields["document_number"].raw + opt[:end - 1], end - 1
+    return raw["document_number"] + opt[:end - 1], end - 1
 
 
-def _check_digits(lines: list[str], fmt: Format, fields: dict[str, Field],
-                  findings: list[Finding]) -> dict[str, CheckDigit]:
-    out: dict[str, CheckDigit] = {}
-    long = _long_number(lines, fmt, fields)
-    for spec in fmt.checks:
-        data = "".join(lines[ln][a:b] for ln, a, b in spec.over)
-        line, pos = spec.line, spec.pos
-        if spec.name == "document_number" and long is not None:
+def _check_digits(lines: list[str], fmt: Format, raw: dict[str, str], findings: list[Finding]
+                  ) -> tuple[list[tuple], dict[str, tuple[int, int, int]]]:
+    """Every check digit as a tuple (name, printed, computed, ok, span, over, data), and the
+    fields whose spans moved.
+
+    For a long document number, the document number and optional data fields are rewritten in
+    ``raw`` and the optional data's new span is returned.
+    """
+    out: list[tuple] = []
+    long = _long_number(lines, fmt, raw) if fmt.long_number else None
+    new_spans: dict[str, tuple[int, int, int]] = {}
+    vals = [line.encode("ascii", "replace").translate(TABLE) for line in lines]
+    for name, line, pos, over, single in fmt.check_plan:
+        if long is not None and name == "document_number":
             number, k = long
-            opt = fields["optional_data_1" if fmt.name == "TD1" else "optional_data"]
-            line, pos = opt.span[0], opt.span[1] + k
+            opt_name = "optional_data_1" if fmt.name == "TD1" else "optional_data"
+            ol, o0, o1 = fmt.spans[opt_name]
+            line, pos = ol, o0 + k
+            over = over + ((ol, o0, pos),)
             data = number
-            over = spec.over + ((line, opt.span[1], pos),)
+            computed = digit_of_values(to_values(number))
             findings.append(make("MRZ504", f"document number of {len(number)} characters "
                                  "continues in the optional data", field="document_number",
-                                 span=(line, opt.span[1], pos + 1),
-                                 evidence={"length": len(number)}))
-            opt_raw = opt.raw[k + 1:]
-            fields[opt.name] = Field(opt.name, opt_raw, opt_raw,
-                                     (opt.span[0], pos + 1, opt.span[2]))
-            fields["document_number"] = Field("document_number", number, number,
-                                              fields["document_number"].span)
+                                 span=(ol, o0, pos + 1), evidence={"length": len(number)}))
+            raw["document_number"] = number
+            raw[opt_name] = raw[opt_name][k + 1:]
+            new_spans = {opt_name: (ol, pos + 1, o1)}
+        elif single is not None:
+            ln, a, b = single
+            data = lines[ln][a:b]
+            v = vals[ln][a:b]
+            computed = (None if 255 in v else
+                        _DIGITS[(7 * sum(v[0::3]) + 3 * sum(v[1::3]) + sum(v[2::3])) % 10])
         else:
-            over = spec.over
+            data = "".join([lines[ln][a:b] for ln, a, b in over])
+            computed = digit_of_values(b"".join([vals[ln][a:b] for ln, a, b in over]))
         printed = lines[line][pos]
-        computed = compute_lenient(data)
-        if spec.name == "optional_data" and printed == "<" and data.strip("<") == "":
+        span = (line, pos, pos + 1)
+        if printed == computed:
+            ok = True
+        elif name == "optional_data" and printed == "<" and not data.strip("<"):
             ok = True
             findings.append(make("MRZ505", "optional data empty, its check digit written as '<'",
-                                 field="optional_data", span=(line, pos, pos + 1)))
+                                 field="optional_data", span=span))
         else:
-            ok = computed is not None and printed == computed
-        cd = CheckDigit(spec.name, printed, computed, ok, (line, pos, pos + 1), over, data)
-        out[spec.name] = cd
-        if ok:
-            continue
-        label = _LABELS[spec.name]
-        evidence = {"printed": printed, "computed": computed, "data": data}
-        if not printed.isdigit():
-            findings.append(make("MRZ106", f"{label} check digit position holds {printed!r}, "
-                                 "not a digit", field=spec.name, span=cd.span, evidence=evidence))
-        else:
-            what = (f"over {data!r} is {computed}" if computed is not None
-                    else "cannot be computed: the data holds characters outside the alphabet")
-            findings.append(make(_CHECK_CODES[spec.name],
-                                 f"{label} check digit is {printed}; the check digit {what}",
-                                 field=spec.name, span=cd.span, evidence=evidence))
-    return out
+            ok = False
+            _report_check_failure(name, printed, computed, data, span, findings)
+        out.append((name, printed, computed, ok, span, over, data))
+    return out, new_spans
 
 
-def _decode(fields: dict[str, Field], fmt: Format, as_of: date) -> None:
-    def put(name: str, value: object) -> None:
-        f = fields[name]
-        fields[name] = Field(name, f.raw, value, f.span)
+def _report_check_failure(name: str, printed: str, computed: str | None, data: str,
+                          span: tuple[int, int, int], findings: list[Finding]) -> None:
+    label = _LABELS[name]
+    evidence = {"printed": printed, "computed": computed, "data": data}
+    if not printed.isdigit():
+        findings.append(make("MRZ106", f"{label} check digit position holds {printed!r}, not "
+                             "a digit", field=name, span=span, evidence=evidence))
+        return
+    what = (f"over {data!r} is {computed}" if computed is not None
+            else "cannot be computed: the data holds characters outside the alphabet")
+    findings.append(make(_CHECK_CODES[name], f"{label} check digit is {printed}; the check "
+                         f"digit {what}", field=name, span=span, evidence=evidence))
 
-    put("document_code", fields["document_code"].raw.rstrip("<"))
-    put("issuing_state", fields["issuing_state"].raw.rstrip("<"))
-    put("nationality", fields["nationality"].raw.rstrip("<"))
-    put("document_number", fields["document_number"].raw.strip("<"))
-    sex = fields["sex"].raw
-    put("sex", None if sex == "<" else sex)
-    expiry = decode_expiry(fields["expiry_date"].raw, as_of)
-    put("expiry_date", expiry)
-    put("birth_date", decode_birth(fields["birth_date"].raw, as_of, expiry))
+
+def _decode(raw: dict[str, str], values: dict[str, object], as_of: date) -> None:
+    values["document_code"] = raw["document_code"].rstrip("<")
+    values["issuing_state"] = raw["issuing_state"].rstrip("<")
+    values["nationality"] = raw["nationality"].rstrip("<")
+    values["document_number"] = raw["document_number"].strip("<")
+    sex = raw["sex"]
+    values["sex"] = None if sex == "<" else sex
+    values["expiry_date"] = expiry = decode_expiry(raw["expiry_date"], as_of)
+    values["birth_date"] = decode_birth(raw["birth_date"], as_of, expiry)
     for name in ("optional_data", "optional_data_1", "optional_data_2"):
-        if name in fields:
-            put(name, fields[name].raw.strip("<"))
+        if name in raw:
+            values[name] = raw[name].strip("<")
 
 
 # ------------------------------------------------------------------------------------------
-# Rules
+# Rules: each reads the raw text (and decoded values) of its fields and appends findings.
 
 
-def _rules(fields: dict[str, Field], fmt: Format, as_of: date, issue_date: date | None,
-           findings: list[Finding]) -> None:
-    _rule_document_code(fields["document_code"], fmt, fields["issuing_state"], findings)
-    _rule_country(fields["issuing_state"], "issuing_state", findings)
-    _rule_country(fields["nationality"], "nationality", findings)
-    _rule_names(fields["name"], findings)
-    _rule_sex(fields["sex"], findings)
-    _rule_document_number(fields["document_number"], findings)
-    _rule_dates(fields, fmt, as_of, issue_date, findings)
+def _rules(raw: dict[str, str], values: dict[str, object], spans: dict[str, tuple[int, int, int]],
+           fmt: Format, as_of: date, issue_date: date | None, findings: list[Finding]) -> None:
+    _rule_document_code(raw["document_code"], spans["document_code"], fmt,
+                        raw["issuing_state"], findings)
+    _rule_country(raw["issuing_state"], spans["issuing_state"], "issuing_state", findings)
+    _rule_country(raw["nationality"], spans["nationality"], "nationality", findings)
+    _rule_names(raw["name"], spans["name"], findings)
+    if raw["sex"] not in ("M", "F", "X", "<"):
+        findings.append(make("MRZ501", f"sex {raw['sex']!r} is not M, F, X or '<'", field="sex",
+                             span=spans["sex"], evidence={"printed": raw["sex"]}))
+    _rule_document_number(raw["document_number"], spans["document_number"], findings)
+    _rule_dates(raw, values, spans, as_of, issue_date, findings)
 
 
-def _rule_document_code(f: Field, fmt: Format, issuer: Field, findings: list[Finding]) -> None:
-    first, second = f.raw[0], f.raw[1]
+def _rule_document_code(raw: str, span: tuple[int, int, int], fmt: Format, issuer: str,
+                        findings: list[Finding]) -> None:
+    first, second = raw[0], raw[1]
     if first not in fmt.document_types:
         allowed = " or ".join(fmt.document_types)
-        findings.append(make("MRZ003", f"document code {f.raw!r}: a {fmt.name} document code "
-                             f"starts with {allowed}", field="document_code", span=f.span,
-                             evidence={"printed": f.raw, "expected_first": list(fmt.document_types)}))
+        findings.append(make("MRZ003", f"document code {raw!r}: a {fmt.name} document code "
+                             f"starts with {allowed}", field="document_code", span=span,
+                             evidence={"printed": raw, "expected_first": list(fmt.document_types)}))
     elif fmt.name in ("TD1", "TD2") and second == "V":
-        findings.append(make("MRZ003", f"document code {f.raw!r}: ICAO reserves V as second "
+        findings.append(make("MRZ003", f"document code {raw!r}: ICAO reserves V as second "
                              "character of card document codes", field="document_code",
-                             span=f.span, evidence={"printed": f.raw}))
+                             span=span, evidence={"printed": raw}))
     elif not ("A" <= second <= "Z" or second == "<"):
-        findings.append(make("MRZ004", f"document code {f.raw!r}: the second character is not a "
-                             "letter or '<'", field="document_code", span=f.span,
-                             evidence={"printed": f.raw, "issuer": issuer.raw}))
+        findings.append(make("MRZ004", f"document code {raw!r}: the second character is not a "
+                             "letter or '<'", field="document_code", span=span,
+                             evidence={"printed": raw, "issuer": issuer}))
 
 
-def _rule_country(f: Field, role: str, findings: list[Finding]) -> None:
-    raw = f.raw
+def _rule_country(raw: str, span: tuple[int, int, int], role: str,
+                  findings: list[Finding]) -> None:
     label = "issuing state" if role == "issuing_state" else "nationality"
     stripped = raw.rstrip("<")
     if "<" in stripped:
         findings.append(make("MRZ206", f"{label} {raw!r} has a filler before or between its "
-                             "letters", field=role, span=f.span, evidence={"printed": raw}))
+                             "letters", field=role, span=span, evidence={"printed": raw}))
         return
     info = codes.classify(raw)
     ev = {"printed": raw, "kind": info.kind}
     if info.kind in ("iso", "icao"):
         if role == "issuing_state" and info.code in codes.NATIONALITY_ONLY:
             findings.append(make("MRZ205", f"{info.code} ({info.name}) is a nationality code, "
-                                 "printed here as issuing state", field=role, span=f.span,
+                                 "printed here as issuing state", field=role, span=span,
                                  evidence=ev))
         elif role == "nationality" and info.code in codes.ISSUER_ONLY:
             findings.append(make("MRZ205", f"{info.code} ({info.name}) is an issuing "
                                  "organisation, printed here as nationality", field=role,
-                                 span=f.span, evidence=ev))
+                                 span=span, evidence=ev))
         return
     if info.kind in ("specimen", "user-assigned"):
         what = info.name or info.note
-        findings.append(make("MRZ204", f"{label} {info.code}: {what}", field=role, span=f.span,
+        findings.append(make("MRZ204", f"{label} {info.code}: {what}", field=role, span=span,
                              evidence=ev))
     elif info.kind in ("alpha-2", "variant", "historic"):
-        findings.append(make("MRZ203", f"{label} {raw!r}: {info.note}", field=role, span=f.span,
+        findings.append(make("MRZ203", f"{label} {raw!r}: {info.note}", field=role, span=span,
                              evidence=ev))
     else:
         code = "MRZ201" if role == "issuing_state" else "MRZ202"
         findings.append(make(code, f"{label} {raw!r} is not an ISO 3166-1 or ICAO 9303 code",
-                             field=role, span=f.span, evidence=ev))
+                             field=role, span=span, evidence=ev))
 
 
-def _rule_names(f: Field, findings: list[Finding]) -> None:
-    raw = f.raw
-    bad = sorted({c for c in raw if not ("A" <= c <= "Z" or c == "<")})
-    if bad:
+def _rule_names(raw: str, span: tuple[int, int, int], findings: list[Finding]) -> None:
+    if _NOT_NAME.search(raw):
+        bad = sorted(set(_NOT_NAME.findall(raw)))
         findings.append(make("MRZ401", f"name field holds {', '.join(repr(c) for c in bad)}",
-                             field="name", span=f.span, evidence={"characters": bad}))
+                             field="name", span=span, evidence={"characters": bad}))
     if raw[0] == "<":
         findings.append(make("MRZ402", "the name field starts with a filler: no primary "
-                             "identifier", field="name", span=f.span))
+                             "identifier", field="name", span=span))
     if raw[-1] != "<":
         findings.append(make("MRZ403", "the name field is full: the name may be truncated",
-                             field="name", span=f.span))
+                             field="name", span=span))
     body = raw.rstrip("<")
     cut = body.find("<<")
     problems = []
@@ -293,88 +296,84 @@ def _rule_names(f: Field, findings: list[Finding]) -> None:
         problems.append("three or more fillers inside the name")
     if problems:
         findings.append(make("MRZ404", f"name separators: {'; '.join(problems)}", field="name",
-                             span=f.span, evidence={"printed": raw}))
+                             span=span, evidence={"printed": raw}))
 
 
-def _rule_sex(f: Field, findings: list[Finding]) -> None:
-    if f.raw not in ("M", "F", "X", "<"):
-        findings.append(make("MRZ501", f"sex {f.raw!r} is not M, F, X or '<'", field="sex",
-                             span=f.span, evidence={"printed": f.raw}))
-
-
-def _rule_document_number(f: Field, findings: list[Finding]) -> None:
-    raw = f.raw
+def _rule_document_number(raw: str, span: tuple[int, int, int], findings: list[Finding]) -> None:
     core = raw.rstrip("<")
     if not core.strip("<"):
         findings.append(make("MRZ503", "the document number is empty", field="document_number",
-                             span=f.span, evidence={"printed": raw}))
+                             span=span, evidence={"printed": raw}))
         return
     bad = sorted({c for c in core if c not in _ALPHABET})
     if bad:
         findings.append(make("MRZ503", f"document number holds {', '.join(map(repr, bad))}",
-                             field="document_number", span=f.span, evidence={"printed": raw}))
+                             field="document_number", span=span, evidence={"printed": raw}))
     if "<" in core:
         where = "starts with" if core.startswith("<") else "has between its characters"
         findings.append(make("MRZ502", f"the document number {where} a filler",
-                             field="document_number", span=f.span, evidence={"printed": raw}))
+                             field="document_number", span=span, evidence={"printed": raw}))
 
 
 def _years_between(a: date, b: date) -> float:
     return (b - a).days / 365.2425
 
 
-def _rule_dates(fields: dict[str, Field], fmt: Format, as_of: date, issue_date: date | None,
+def _rule_dates(raw: dict[str, str], values: dict[str, object],
+                spans: dict[str, tuple[int, int, int]], as_of: date, issue_date: date | None,
                 findings: list[Finding]) -> None:
-    bf, ef = fields["birth_date"], fields["expiry_date"]
-    birth: PartialDate | None = bf.value
-    expiry: date | None = ef.value
+    braw, eraw = raw["birth_date"], raw["expiry_date"]
+    bspan, espan = spans["birth_date"], spans["expiry_date"]
+    birth: PartialDate | None = values["birth_date"]  # type: ignore[assignment]
+    expiry: date | None = values["expiry_date"]  # type: ignore[assignment]
     if birth is None:
-        findings.append(make("MRZ301", f"birth date {bf.raw!r} is not a valid YYMMDD date",
-                             field="birth_date", span=bf.span, evidence={"printed": bf.raw}))
-    elif not birth.complete:
-        findings.append(make("MRZ307", f"birth date {bf.raw!r}: "
+        findings.append(make("MRZ301", f"birth date {braw!r} is not a valid YYMMDD date",
+                             field="birth_date", span=bspan, evidence={"printed": braw}))
+    elif birth.day is None:
+        findings.append(make("MRZ307", f"birth date {braw!r}: "
                              f"{'month and day' if birth.month is None else 'day'} unknown",
-                             field="birth_date", span=bf.span, evidence={"printed": bf.raw}))
+                             field="birth_date", span=bspan, evidence={"printed": braw}))
     if expiry is None:
-        findings.append(make("MRZ301", f"expiry date {ef.raw!r} is not a valid YYMMDD date",
-                             field="expiry_date", span=ef.span, evidence={"printed": ef.raw}))
+        findings.append(make("MRZ301", f"expiry date {eraw!r} is not a valid YYMMDD date",
+                             field="expiry_date", span=espan, evidence={"printed": eraw}))
     else:
         if expiry < as_of:
             findings.append(make("MRZ302", f"expired on {expiry.isoformat()}",
-                                 field="expiry_date", span=ef.span,
+                                 field="expiry_date", span=espan,
                                  evidence={"expiry": expiry.isoformat(),
                                            "as_of": as_of.isoformat()}))
-        max_years = MAX_VALIDITY_YEARS.get(fields["document_code"].raw[:1])
-        if max_years is not None:
+        max_years = MAX_VALIDITY_YEARS.get(raw["document_code"][:1])
+        start_year = issue_date.year if issue_date else as_of.year
+        if max_years is not None and expiry.year >= start_year + max_years:
             start, basis = (issue_date, "issue date") if issue_date else (as_of, "reference date")
             years = _years_between(start, expiry)
             if years > max_years + 0.1:
                 findings.append(make(
                     "MRZ306", f"expires {years:.1f} years after the {basis}; documents of type "
-                    f"{fields['document_code'].raw[:1]} are issued for at most {max_years}",
-                    field="expiry_date", span=ef.span,
+                    f"{raw['document_code'][:1]} are issued for at most {max_years}",
+                    field="expiry_date", span=espan,
                     evidence={"measured_years": round(years, 2), "threshold_years": max_years,
                               "from": basis}))
     if birth is None:
         return
     limit, what = (issue_date, "issue date") if issue_date else (as_of, "reference date")
-    if birth.earliest() > limit:
+    if birth.year >= limit.year and birth.earliest() > limit:
         findings.append(make("MRZ304", f"born {birth.iso()}, after the {what} "
-                             f"{limit.isoformat()}", field="birth_date", span=bf.span,
+                             f"{limit.isoformat()}", field="birth_date", span=bspan,
                              evidence={"birth": birth.iso(), what.replace(" ", "_"):
                                        limit.isoformat()}))
-    if expiry is not None:
-        nearest = decode_birth(bf.raw, as_of)
+    if expiry is not None and birth.year + 100 <= as_of.year:  # read a century back?
+        nearest = decode_birth(braw, as_of)
         if nearest is not None and nearest.earliest() > expiry:
             findings.append(make(
                 "MRZ303", f"expiry {expiry.isoformat()} is before the nearest reading of the "
                 f"birth date {nearest.iso()}; read as {birth.iso()} instead",
-                field="expiry_date", span=ef.span,
+                field="expiry_date", span=espan,
                 evidence={"nearest_birth": nearest.iso(), "decoded_birth": birth.iso(),
                           "expiry": expiry.isoformat()}))
-    age = _years_between(birth.latest(), as_of)
+    age = _years_between(birth.latest(), as_of) if as_of.year - birth.year > MAX_AGE_YEARS else 0
     if age > MAX_AGE_YEARS:
         findings.append(make("MRZ305", f"the holder would be {age:.0f} years old on "
-                             f"{as_of.isoformat()}", field="birth_date", span=bf.span,
+                             f"{as_of.isoformat()}", field="birth_date", span=bspan,
                              evidence={"measured_years": round(age, 1),
                                        "threshold_years": MAX_AGE_YEARS}))
