@@ -226,10 +226,15 @@ _register("MRZ403", "Name field full: possibly truncated", "info", "rule", "ICAO
           "Compare the full name in the visual zone; truncation is legitimate.",
           "The last position of the name field holds a letter, so the name may have been "
           "truncated as ICAO prescribes.")
-_register("MRZ404", "Malformed name separators", "warning", "rule", "ICAO 9303-3 §4.6",
+_register("MRZ404", "More than one name separator", "warning", "rule", "ICAO 9303-3 §4.6",
           "Compare the name with the visual zone; look for a re-printed name line.",
-          "Name components are separated irregularly: more than one '<<' separator, letters after "
-          "the padding, or three or more fillers between components.")
+          "The name holds the primary/secondary separator '<<' more than once.")
+_register("MRZ405", "Letters after the name padding", "error", "rule", "ICAO 9303-3 §4.6",
+          "Compare the name with the visual zone: a stray character after the padding points to "
+          "a misread, a misprint or an alteration of the name line.",
+          "Three or more fillers are followed by more letters: name components are separated by "
+          "one filler, and primary from secondary identifier by two, so letters after a longer "
+          "run of fillers do not belong to a well-formed name.")
 
 # MRZ5xx: other fields and fillers
 _register("MRZ501", "Sex field invalid", "error", "rule", "ICAO 9303-3 §4.7",

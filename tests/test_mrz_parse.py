@@ -315,8 +315,15 @@ def test_malformed_separators():
     lines = td3()
     lines[0] = ("P<FRAMARTIN<<CLAIRE<<ANNE").ljust(44, "<")
     assert "MRZ404" in codes(parse(lines, as_of=AS_OF))
+    assert "MRZ405" not in codes(parse(lines, as_of=AS_OF))
+
+
+def test_letters_after_padding():
+    lines = td3()
+    lines[0] = ("P<FRAMARTIN<<CLAIRE<<<<<<<<H").ljust(44, "<")
+    assert "MRZ405" in errors(parse(lines, as_of=AS_OF))
     lines[0] = ("P<FRAMARTIN<<<CLAIRE").ljust(44, "<")
-    assert "MRZ404" in codes(parse(lines, as_of=AS_OF))
+    assert "MRZ405" in errors(parse(lines, as_of=AS_OF))
 
 
 # -- other fields ----------------------------------------------------------------------------------

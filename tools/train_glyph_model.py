@@ -2,8 +2,9 @@
 """Train the MRZ glyph recogniser shipped as ``docfraud/data/mrz_glyphs.npz``.
 
 Reproducible: a fixed seed, the vendored OCR-B font (``docfraud/data/OCRB.otf``) and nothing
-downloaded. Training needs PyTorch (CPU is enough; ``pip install torch``); the shipped model is
-plain NumPy arrays and docfraud runs it without PyTorch (``docfraud.imaging.ocr``).
+downloaded. Training needs PyTorch (CPU is enough; ``pip install torch onnx``). The shipped
+model is ``mrz_glyphs.npz`` (plain NumPy arrays) plus its ``mrz_glyphs.onnx`` twin; docfraud
+runs it without PyTorch, with OpenCV's dnn module or NumPy (``docfraud.imaging.ocr``).
 
 Data: whole MRZ-like lines are rendered with OCR-B, degraded the way photos, scans and
 faxes degrade them (cap heights from 5 to 44 px, stroke width, blur, noise, JPEG, uneven
@@ -238,13 +239,7 @@ def main() -> None:
     xtr_t, ytr_t = to_t(xtr), torch.from_numpy(ytr)
     xva_t, yva_t = to_t(xva), torch.from_numpy(yva)
 
-    model = nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * (CELL // 8) ** 2, 128), nn.ReLU(), nn.Dropout(0.2),
-        nn.Linear(128, len(ALPHABET)),
-    )
+    model = build_model(torch)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
     bs = 256
     steps = args.epochs * ((len(ytr) + bs - 1) // bs)
@@ -312,6 +307,42 @@ def main() -> None:
         meta=np.array(f"seed={args.seed} lines={args.lines} epochs={args.epochs} val_acc={acc:.5f} ece={ece:.4f}"),
     )
     print("wrote", args.out, Path(args.out).stat().st_size, "bytes")
+    export_onnx(args.out)
+
+
+def export_onnx(npz_path: str) -> None:
+    """Write the ``.onnx`` twin of the weights (run by OpenCV's dnn module at inference).
+
+    Needs ``torch`` and ``onnx``; it is rebuilt from the ``.npz`` alone, so it can be rerun:
+    ``python -c "import tools.train_glyph_model as t; t.export_onnx('docfraud/data/mrz_glyphs.npz')"``.
+    """
+    import torch
+
+    d = np.load(npz_path)
+    model = build_model(torch)
+    names = {"c1": "0", "c2": "3", "c3": "6", "f1": "10", "f2": "13"}
+    sd = {}
+    for short, idx in names.items():
+        sd[f"{idx}.weight"] = torch.from_numpy(d[short + "w"])
+        sd[f"{idx}.bias"] = torch.from_numpy(d[short + "b"])
+    model.load_state_dict(sd)
+    model.eval()
+    out = str(Path(npz_path).with_suffix(".onnx"))
+    torch.onnx.export(model, torch.zeros(1, 1, CELL, CELL), out, input_names=["cells"],
+                      output_names=["logits"], dynamic_axes={"cells": {0: "n"}, "logits": {0: "n"}},
+                      dynamo=False, opset_version=13)
+    print("wrote", out, Path(out).stat().st_size, "bytes")
+
+
+def build_model(torch):  # type: ignore[no-untyped-def]
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * (CELL // 8) ** 2, 128), nn.ReLU(), nn.Dropout(0.2),
+        nn.Linear(128, len(ALPHABET)),
+    )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@ def print_report(m: MRZ, console: Console, *, show_explain: bool = False) -> Non
     table.add_column("printed")
     table.add_column("value")
     for f in data["fields"]:
-        table.add_row(f["label"], f"{f['line']}:{f['start']}-{f['end']}", f["raw"],
+        at = (f"{f['line']}:{f['start']}" if f["start"] >= f["end"]
+              else f"{f['line']}:{f['start']}-{f['end']}")
+        table.add_row(f["label"], at, f["raw"],
                       str(f["value"]) if f["value"] not in (None, "") else "-")
     console.print(table)
 
@@ -99,7 +101,8 @@ def print_report(m: MRZ, console: Console, *, show_explain: bool = False) -> Non
         ft.add_column("severity")
         ft.add_column("field")
         ft.add_column("message")
-        for f in m.findings:
+        order = {"error": 0, "warning": 1, "info": 2}
+        for f in sorted(m.findings, key=lambda f: order[f.severity]):
             style = _SEVERITY_STYLE[f.severity]
             ft.add_row(f.code, f"[{style}]{f.severity}[/]", label(f.field) if f.field else "",
                        f.message)

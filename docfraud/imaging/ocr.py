@@ -81,9 +81,26 @@ def _conv3x3_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarra
 class GlyphModel:
     """The NumPy CNN glyph classifier. Load once and reuse (:func:`load_glyph_model`)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, backend: str = "auto") -> None:
+        """``backend``: "opencv" (cv2.dnn on the ``.onnx`` twin of the ``.npz``), "numpy", or
+        "auto" (OpenCV when the ``.onnx`` file exists and loads, else NumPy). Both give the same
+        numbers up to float rounding."""
         p = Path(path) if path is not None else Path(default_model_path())
         d = np.load(p, allow_pickle=False)
+        self.net = None
+        onnx = p.with_suffix(".onnx")
+        if backend in ("auto", "opencv") and onnx.exists():
+            try:
+                import cv2
+
+                self.net = cv2.dnn.readNetFromONNX(str(onnx))
+            except Exception:  # pragma: no cover - depends on the OpenCV build
+                if backend == "opencv":
+                    raise
+                self.net = None
+        elif backend == "opencv":
+            raise FileNotFoundError(f"{onnx} not found")
+        self.backend = "opencv" if self.net is not None else "numpy"
         L = {k: d[k].astype(np.float32) for k in
              ("c1w", "c1b", "c2w", "c2b", "c3w", "c3b", "f1w", "f1b", "f2w", "f2b")}
         # conv weights (O, C, 3, 3) -> (C*9, O) for the NHWC im2col product
@@ -103,6 +120,13 @@ class GlyphModel:
 
     def logits(self, cells: np.ndarray) -> np.ndarray:
         """Cells (N, CELL, CELL) ink maps -> (N, 37) logits (before temperature)."""
+        if self.net is not None:
+            self.net.setInput(np.ascontiguousarray(cells, np.float32)[:, None])
+            return np.asarray(self.net.forward(), np.float32).reshape(len(cells), -1)
+        return self.logits_numpy(cells)
+
+    def logits_numpy(self, cells: np.ndarray) -> np.ndarray:
+        """The NumPy implementation of :meth:`logits` (reference and fallback)."""
         L = self.layers
         x = np.ascontiguousarray(cells, np.float32)[..., None]
         x = _conv3x3_relu_pool(x, L["c1w"], L["c1b"])

@@ -220,20 +220,24 @@ class MRZReader:
                 r = self._read_glyph(cand, fits, n)
             if r is not None and (best is None or r.score > best.score):
                 best = r
+            if best is not None and _good(best.confidence, best.check_digits):
+                break
         return best
 
     def _read_glyph(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
         cells = np.concatenate([extract_cells(cand.ink, f) for f in fits])
-        flipped = cells[::-1, ::-1, ::-1]  # the band rotated by 180 degrees
-        proba = self.model.predict_proba(np.concatenate([cells, flipped]))
-        m = len(cells)
         results = []
-        for o, p in ((0, proba[:m]), (180, proba[m:])):
+        for o in (0, 180):
+            # the band rotated by 180 degrees: cells in reverse order, each rotated
+            c = cells if o == 0 else cells[::-1, ::-1, ::-1]
+            p = self.model.predict_proba(c)
             readings = tuple(line_from_proba(p[i * n : (i + 1) * n]) for i in range(len(fits)))
             texts = tuple(r.text for r in readings)
             conf = float(np.exp(np.mean(np.log(np.maximum(p.max(axis=1), 1e-9)))))
             tally = check_digit_tally(texts)
             results.append((o, readings, texts, conf, tally))
+            if _good(conf, tally):
+                break  # an upright reading this good: no need to try upside down
         o, readings, texts, conf, tally = max(results, key=lambda t: t[3] + (t[4][0] / t[4][1] if t[4][1] else 0))
         return self._make_reading(cand, fits, readings, texts, conf, tally, o, "glyph")
 
@@ -304,6 +308,8 @@ class MRZReader:
                     self.last_debug.append({"band": band, "cand": cand, "reading": r})
                 if r is not None and (best is None or r.score > best.score):
                     best = r
+                if best is not None and _good(best.confidence, best.check_digits):
+                    break
             if best is None or best.confidence < min_confidence:
                 continue
             found.append(best)
@@ -311,6 +317,11 @@ class MRZReader:
                 break
         found.sort(key=lambda r: -r.score)
         return _dedupe(found)
+
+
+def _good(conf: float, tally: tuple[int, int]) -> bool:
+    """A reading good enough to stop looking for alternatives (orientation, length, lines)."""
+    return conf >= 0.9 and (tally[1] == 0 or 2 * tally[0] >= tally[1])
 
 
 def _inside(pt: np.ndarray, quad: np.ndarray) -> bool:

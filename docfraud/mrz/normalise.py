@@ -28,6 +28,7 @@ def clean(text: str) -> tuple[list[str], list[str]]:
     if len(text) > MAX_INPUT:
         raise MRZFormatError(f"{len(text)} characters is far more than any MRZ holds")
     notes: list[str] = []
+    text = text.rstrip("\r\n")  # a file's final line break is not worth a note
     if text != text.strip():
         notes.append("surrounding white space removed")
         text = text.strip()

@@ -284,19 +284,12 @@ def _rule_names(raw: str, span: tuple[int, int, int], findings: list[Finding]) -
         findings.append(make("MRZ403", "the name field is full: the name may be truncated",
                              field="name", span=span))
     body = raw.rstrip("<")
-    cut = body.find("<<")
-    problems = []
-    if cut >= 0:
-        rest = body[cut + 2:]
-        if rest.startswith("<"):
-            problems.append("three or more fillers after the primary identifier")
-        elif "<<" in rest:
-            problems.append("more than one '<<' separator")
-    elif "<<<" in body:
-        problems.append("three or more fillers inside the name")
-    if problems:
-        findings.append(make("MRZ404", f"name separators: {'; '.join(problems)}", field="name",
-                             span=span, evidence={"printed": raw}))
+    if "<<<" in body:
+        findings.append(make("MRZ405", "letters follow a run of three or more fillers in the "
+                             "name", field="name", span=span, evidence={"printed": raw}))
+    elif body.count("<<") > 1:
+        findings.append(make("MRZ404", "the name holds the separator '<<' more than once",
+                             field="name", span=span, evidence={"printed": raw}))
 
 
 def _rule_document_number(raw: str, span: tuple[int, int, int], findings: list[Finding]) -> None:
