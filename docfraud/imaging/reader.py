@@ -289,7 +289,7 @@ class MRZReader:
 
     # -- per image --------------------------------------------------------------------------
 
-    def find(self, image: ImageSource, *, min_confidence: float = 0.55, first_only: bool = False) -> list[MRZReading]:
+    def find(self, image: ImageSource, *, min_confidence: float = 0.6, first_only: bool = False) -> list[MRZReading]:
         """Every MRZ found in the image, best first."""
         img = image if isinstance(image, np.ndarray) else load_image(image)
         gray = to_gray(img) if img.ndim == 3 else img
@@ -310,13 +310,24 @@ class MRZReader:
                     best = r
                 if best is not None and _good(best.confidence, best.check_digits):
                     break
-            if best is None or best.confidence < min_confidence:
+            if best is None or not _acceptable(best, min_confidence):
                 continue
             found.append(best)
             if first_only and best.check_digits[0] == best.check_digits[1] and best.confidence > 0.9:
                 break
         found.sort(key=lambda r: -r.score)
         return _dedupe(found)
+
+
+def _acceptable(r: MRZReading, min_confidence: float) -> bool:
+    """Report a reading only when it looks like an MRZ: confident glyphs (or at least one check
+    digit holding) and a letter as the document code."""
+    if not r.lines or not r.lines[0][:1].isalpha():
+        return False
+    passed, total = r.check_digits
+    if r.confidence >= 0.8:
+        return True
+    return r.confidence >= min_confidence and passed >= 1
 
 
 def _good(conf: float, tally: tuple[int, int]) -> bool:
