@@ -37,3 +37,11 @@ def test_error_codes_are_unique_and_well_formed():
     codes = [cls.code for cls in all_error_classes()]
     assert len(codes) == len(set(codes))
     assert all(re.fullmatch(r"E\d{3}", c) for c in codes)
+
+
+def test_every_mrz_rule_code_is_exercised_by_a_test():
+    """Each MRZ finding code appears in a test, so every rule has at least one failing case."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py")
+                     if p.name != "test_registry.py")
+    missing = [c for c in findings.REGISTRY if c.startswith("MRZ") and f'"{c}"' not in text]
+    assert not missing, f"finding codes no test exercises: {missing}"
