@@ -124,3 +124,18 @@ def all_error_classes() -> list[type[DocfraudError]]:
         seen.append(cls)
         stack.extend(cls.__subclasses__())
     return seen
+
+
+def render_markdown() -> str:
+    """The page ``docs/errors.md``: every error code the user can meet."""
+    out = ["# Error codes", "",
+           "Generated from `docfraud/errors.py` by `./dev docs` (`python -m docfraud.gendocs`).",
+           "", "An error the user can cause prints `error CODE: message` on standard error; the "
+           "command line exits 2 and shows no traceback. `E000` marks an internal error (a bug; "
+           "exit 3; set `DOCFRAUD_DEBUG=1` for the traceback).", "",
+           "| code | class | title | when |", "| --- | --- | --- | --- |"]
+    for cls in sorted(all_error_classes(), key=lambda c: c.code):
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        out.append(f"| {cls.code} | `{cls.__name__}` | {cls.title} | {doc} |")
+    return "\n".join(out) + "\n"
+

@@ -2,7 +2,7 @@
 
 Every code docfraud can report is declared once, in :data:`REGISTRY`, with what it means and what an
 examiner should look at. ``docs/findings.md`` is generated from this registry
-(``python -m docfraud.findings > docs/findings.md``) and a test keeps the two in sync.
+(``python -m docfraud.gendocs``) and a test keeps the two in sync.
 
 >>> f = make("MRZ101", "check digit 3 does not match the computed 5", field="document_number",
 ...          evidence={"printed": "3", "computed": "5"})
@@ -14,7 +14,6 @@ examiner should look at. ``docs/findings.md`` is generated from this registry
 
 from __future__ import annotations
 
-import sys
 import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -263,7 +262,7 @@ def render_markdown() -> str:
     out = [
         "# Finding codes",
         "",
-        "Generated from `docfraud/findings.py` by `python -m docfraud.findings > docs/findings.md`;",
+        "Generated from `docfraud/findings.py` by `./dev docs` (`python -m docfraud.gendocs`);",
         "do not edit by hand (a test checks that this page matches the registry).",
         "",
         "Every finding has a stable code, a default severity (`error`, `warning`, `info`), a basis",
@@ -289,6 +288,3 @@ def render_markdown() -> str:
         ]
     return "\n".join(out) + "\n"
 
-
-if __name__ == "__main__":  # pragma: no cover - exercised through the docs test
-    sys.stdout.write(render_markdown())

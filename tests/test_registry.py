@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_docs_findings_page_is_generated_from_the_registry():
     page = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
     assert page == findings.render_markdown(), \
-        "docs/findings.md is stale: run ./dev docs (python -m docfraud.findings > docs/findings.md)"
+        "docs/findings.md is stale: run ./dev docs"
 
 
 def test_every_code_used_in_the_source_is_registered():
@@ -45,3 +45,10 @@ def test_every_mrz_rule_code_is_exercised_by_a_test():
                      if p.name != "test_registry.py")
     missing = [c for c in findings.REGISTRY if c.startswith("MRZ") and f'"{c}"' not in text]
     assert not missing, f"finding codes no test exercises: {missing}"
+
+
+def test_docs_errors_page_is_generated():
+    from docfraud import errors
+
+    page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert page == errors.render_markdown(), "docs/errors.md is stale: run ./dev docs"
