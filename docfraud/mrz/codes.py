@@ -67,6 +67,12 @@ KNOWN_VARIANTS: dict[str, str] = {
 }
 
 
+#: Document codes outside the ICAO pattern that real issuers print, with what is known of them.
+KNOWN_DOCUMENT_CODES: dict[tuple[str, str], str] = {
+    ("USA", "C1"): "printed on United States permanent resident cards (Form I-551)",
+}
+
+
 @dataclass(frozen=True)
 class CodeInfo:
     """What a printed three-character code is.

@@ -234,9 +234,14 @@ def _rule_document_code(raw: str, span: tuple[int, int, int], fmt: Format, issue
                              "character of card document codes", field="document_code",
                              span=span, evidence={"printed": raw}))
     elif not ("A" <= second <= "Z" or second == "<"):
-        findings.append(make("MRZ004", f"document code {raw!r}: the second character is not a "
-                             "letter or '<'", field="document_code", span=span,
-                             evidence={"printed": raw, "issuer": issuer}))
+        note = codes.KNOWN_DOCUMENT_CODES.get((issuer.rstrip("<"), raw))
+        message = f"document code {raw!r}: the second character is not a letter or '<'"
+        evidence = {"printed": raw, "issuer": issuer}
+        if note:
+            message += f"; a known variant, {note}"
+            evidence["known_variant"] = note
+        findings.append(make("MRZ004", message, field="document_code", span=span,
+                             evidence=evidence))
 
 
 def _rule_country(raw: str, span: tuple[int, int, int], role: str,
