@@ -108,6 +108,27 @@ class SpecimenError(DocfraudError):
     title = "specimen error"
 
 
+class SpecimenFormatError(SpecimenError):
+    """A specimen description is malformed: a missing key, a wrong type, an unknown kind."""
+
+    code = "E401"
+    title = "malformed specimen description"
+
+
+class SpecimenConsistencyError(SpecimenError):
+    """A specimen is inconsistent: a zone outside its page, a missing or mis-sized image."""
+
+    code = "E402"
+    title = "inconsistent specimen"
+
+
+class SpecimenNotFoundError(SpecimenError):
+    """No specimen with that id or path in the library."""
+
+    code = "E403"
+    title = "specimen not found"
+
+
 class BatchError(DocfraudError):
     """A batch or results store cannot be used."""
 

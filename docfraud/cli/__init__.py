@@ -17,6 +17,7 @@ from rich.console import Console
 from docfraud import __version__
 from docfraud.cli.demo import demo
 from docfraud.cli.mrz_cmd import mrz_app
+from docfraud.cli.specimen_cmd import specimen_app
 from docfraud.errors import DocfraudError
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(mrz_app, name="mrz")
+app.add_typer(specimen_app, name="specimen")
 app.command("demo")(demo)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
