@@ -91,3 +91,24 @@ def validate_cmd(
     console.print(f"{ok} specimen(s) valid, {len(problems)} with problems")
     if problems:
         raise typer.Exit(1)
+
+
+@specimen_app.command("enroll")
+def enroll_cmd(
+    white: Path = typer.Option(..., "--white", help="White-light capture of a genuine document."),
+    zones: Path = typer.Option(..., "--zones", help="The description without images: issuer, "
+                                                    "codes, size, zones (docs/specimens.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The specimen folder to create or add to."),
+    ir: Optional[Path] = typer.Option(None, "--ir", help="Infrared capture (same reader)."),
+    uv: Optional[Path] = typer.Option(None, "--uv", help="Ultraviolet capture (same reader)."),
+    side: str = typer.Option("page", help="Which side these captures show."),
+    dpi: Optional[float] = typer.Option(None, help="Reference resolution (default: the zones "
+                                                   "file's dpi, else 300)."),
+) -> None:
+    """Build a specimen from captures of a genuine document, rectified to nominal size."""
+    from docfraud.specimens.enroll import enroll
+
+    spec = enroll(white, zones, out, ir=ir, uv=uv, side=side, dpi=dpi)
+    lights = "/".join(spec.side(side).lights)
+    typer.echo(f"enrolled {spec.id}: side {side} ({lights}), {len(spec.zones)} zones, "
+               f"{spec.size_px[0]} x {spec.size_px[1]} px at {spec.dpi:g} dpi")
