@@ -1,0 +1,61 @@
+"""Alignment of captures to a reference: accurate on good captures, refuses unrelated images."""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+import pytest
+
+from docfraud.compare.align import align, warp_to_reference
+from docfraud.synth.capture import capture
+
+
+def reference() -> np.ndarray:
+    rng = np.random.default_rng(5)
+    h, w = 520, 740
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.full((h, w, 3), (228, 236, 240), np.float32)
+    for k in range(6):  # guilloche-like fine line families
+        f, a = 0.05 + 0.02 * k, 6 + 4 * k
+        mask = np.sin((yy + a * np.sin(xx * f * 0.7 + k)) * (0.15 + 0.03 * k)) > 0.9
+        img[mask] = img[mask] * 0.5 + np.array(rng.integers(90, 200, 3)) * 0.5
+    img = img.astype(np.uint8)
+    cv2.rectangle(img, (30, 60), (200, 300), (100, 110, 150), -1)
+    for i in range(5):
+        cv2.putText(img, f"FIELD {i} VALUE", (240, 90 + 45 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.8,
+                    (30, 30, 40), 2)
+    return img
+
+
+@pytest.mark.parametrize("kind, seed", [("scan", 1), ("reader", 2), ("phone", 3), ("phone", 8)])
+def test_align_recovers_the_page(kind, seed):
+    ref = reference()
+    page = ref.copy()
+    cv2.rectangle(page, (240, 60), (600, 300), (228, 236, 240), -1)  # other personal data
+    cv2.putText(page, "ANOTHER HOLDER", (250, 150), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
+    cap = capture(kind, {"white": page}, 150, random.Random(seed))
+    a = align(cap.images["white"], ref, dpi=150)
+    assert a.ok, a.reason
+    h, w = ref.shape[:2]
+    mapped = cv2.perspectiveTransform(cap.corners.reshape(-1, 1, 2), a.homography).reshape(-1, 2)
+    err = np.abs(mapped - np.array([[0, 0], [w, 0], [w, h], [0, h]])).max()
+    assert err < 6, err
+    warped = warp_to_reference(cap.images["white"], a, (w, h))
+    assert warped.shape == ref.shape
+
+
+def test_align_refuses_unrelated_images():
+    ref = reference()
+    noise = (np.random.default_rng(0).random((600, 800, 3)) * 255).astype(np.uint8)
+    a = align(noise, ref, dpi=150)
+    assert not a.ok and a.reason
+
+
+def test_page_outline_fallback():
+    ref = reference()
+    blank = np.full((600, 800, 3), 200, np.uint8)  # nothing to match
+    quad = np.array([[100, 100], [700, 110], [690, 520], [110, 500]], np.float32)
+    a = align(blank, ref, dpi=150, page_quad=quad)
+    assert a.method == "page outline" and "page outline" in a.reason
