@@ -1,0 +1,177 @@
+"""MRZ typography: OCR-B glyph conformity, character pitch, baseline and position.
+
+Works on the MRZ zone of a capture already aligned to its reference (so its resolution is the
+reference's ``dpi``) and on the text that was read from it. ICAO 9303 prints the MRZ in OCR-B at
+10 characters per inch (2.54 mm pitch); a re-printed MRZ often shows another font, another pitch,
+a wandering baseline or a shifted position.
+
+>>> import numpy as np
+>>> crop = render_line_image("P<UTOERIKSSON<<ANNA", cap_px=28, pitch_px=2.54 * 300 / 25.4)
+>>> m = measure_line(crop, "P<UTOERIKSSON<<ANNA", dpi=300)
+>>> round(m.pitch_mm, 2), m.glyph_score > 0.8
+(2.54, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+OCRB = Path(__file__).resolve().parents[1] / "data" / "OCRB.otf"
+CAP_EM = 0.701
+ICAO_PITCH_MM = 2.54
+
+
+@dataclass
+class LineTypography:
+    """What was measured on one MRZ line."""
+
+    text: str
+    pitch_mm: float
+    cap_height_mm: float
+    baseline_rms_mm: float  # how far glyph bottoms wander from a straight line
+    slope_deg: float
+    left_mm: float  # left edge of the first glyph, in the crop
+    baseline_mm: float  # baseline height in the crop (from its top)
+    glyph_score: float  # mean best correlation of each glyph with OCR-B (-1..1)
+    glyphs: int  # how many glyphs were compared
+
+
+@lru_cache(maxsize=64)
+def _ink_height_em() -> float:
+    """Height of the ink of OCR-B's capitals and digits, in em (measured on 'H' and '8')."""
+    size = 200
+    font = ImageFont.truetype(str(OCRB), size)
+    heights = []
+    for ch in "H8":
+        img = Image.new("L", (size * 2, size * 2), 0)
+        ImageDraw.Draw(img).text((size // 2, size // 2), ch, font=font, fill=255)
+        ys = np.nonzero(np.asarray(img) > 127)[0]
+        heights.append((ys.max() - ys.min() + 1) / size)
+    return float(np.mean(heights))
+
+
+@lru_cache(maxsize=4096)
+def _glyph(ch: str, ink_px: int) -> np.ndarray:
+    """The OCR-B glyph of ``ch`` (ink = 1.0) cropped to its ink, capitals ``ink_px`` tall."""
+    size = max(6, round(ink_px / _ink_height_em()))
+    font = ImageFont.truetype(str(OCRB), size * 4)
+    img = Image.new("L", (size * 4, size * 6), 0)
+    ImageDraw.Draw(img).text((size, size), ch, font=font, fill=255)
+    arr = np.asarray(img, np.float32) / 255.0
+    arr = cv2.resize(arr, (arr.shape[1] // 4, arr.shape[0] // 4), interpolation=cv2.INTER_AREA)
+    ys, xs = np.nonzero(arr > 0.2)
+    return arr[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
+def render_line_image(text: str, cap_px: int, pitch_px: float, font: Path = OCRB,
+                      margin: int = 12) -> np.ndarray:
+    """A grey image (dark text on white) of ``text`` in ``font`` at a given cap height and pitch;
+    for tests and for forgeries that re-print an MRZ."""
+    size = max(6, round(cap_px / CAP_EM))
+    f = ImageFont.truetype(str(font), size * 4)
+    w = int(margin * 2 + pitch_px * len(text))
+    h = int(margin * 2 + size * 1.4)
+    img = Image.new("L", (w * 4, h * 4), 255)
+    draw = ImageDraw.Draw(img)
+    ascent = f.getmetrics()[0]
+    for i, ch in enumerate(text):
+        draw.text(((margin + i * pitch_px) * 4, margin * 4 - (ascent - cap_px * 4)), ch, font=f,
+                  fill=0)
+    arr = np.asarray(img)
+    return cv2.resize(arr, (w, h), interpolation=cv2.INTER_AREA)
+
+
+def _components(ink: np.ndarray, min_area: int) -> list[tuple[int, int, int, int]]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return [tuple(stats[i, :4]) for i in range(1, n) if stats[i, 4] >= min_area]
+
+
+def measure_line(gray: np.ndarray, text: str, dpi: float) -> LineTypography | None:
+    """Measure one MRZ line in a grey crop holding just that line (dark text on light)."""
+    k = dpi / 25.4
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    boxes = _components(ink, max(4, int((0.3 * k) ** 2)))
+    if not boxes:
+        return None
+    heights = np.array([b[3] for b in boxes])
+    cap = float(np.median(heights[heights >= 0.6 * heights.max()]))
+    # glyphs: components at least a third of the cap height (chevrons are about half)
+    glyphs = sorted([b for b in boxes if b[3] >= cap / 3], key=lambda b: b[0])
+    if len(glyphs) < 3:
+        return None
+    centres = np.array([b[0] + b[2] / 2 for b in glyphs])
+    bottoms = np.array([b[1] + b[3] for b in glyphs], np.float32)
+    n = len(text)
+    first_x, last_x = centres[0], centres[-1]
+    pitch = (last_x - first_x) / max(n - 1, 1)
+    tall = np.array([b[3] >= 0.8 * cap for b in glyphs])
+    bx, by = centres[tall], bottoms[tall]
+    if len(bx) >= 2:
+        slope, icpt = np.polyfit(bx, by, 1)
+        resid = by - (slope * bx + icpt)
+        rms = float(np.sqrt((resid ** 2).mean()))
+    else:
+        slope, icpt, rms = 0.0, float(by.mean() if len(by) else 0), 0.0
+    # glyph conformity: each expected character against the OCR-B template at its place
+    scores = []
+    cap_px = max(6, round(cap))
+    inv = 255 - gray
+    for i, ch in enumerate(text):
+        if ch == "<":
+            continue
+        tpl = _glyph(ch, cap_px)
+        cx = first_x + i * pitch
+        base = slope * cx + icpt
+        y0 = int(round(base - cap - 0.25 * cap))
+        y1 = int(round(base + 0.25 * cap))
+        x0 = int(round(cx - 0.75 * pitch))
+        x1 = int(round(cx + 0.75 * pitch))
+        if y0 < 0 or x0 < 0 or y1 > gray.shape[0] or x1 > gray.shape[1]:
+            continue
+        win = inv[y0:y1, x0:x1].astype(np.float32) / 255.0
+        if win.shape[0] < tpl.shape[0] or win.shape[1] < tpl.shape[1]:
+            continue
+        res = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
+        scores.append(float(res.max()))
+    return LineTypography(
+        text=text, pitch_mm=float(pitch / k), cap_height_mm=float(cap / k), baseline_rms_mm=float(rms / k),
+        slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[0][0] / k),
+        baseline_mm=float(slope * first_x + icpt) / k,
+        glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores))
+
+
+def split_lines(gray: np.ndarray, n_lines: int) -> list[np.ndarray]:
+    """Cut an MRZ zone crop into ``n_lines`` line crops by its row ink profile."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = (ink > 0).sum(axis=1).astype(np.float32)
+    rows = np.convolve(rows, np.ones(3) / 3, mode="same")
+    on = rows > 0.15 * rows.max()
+    runs, start = [], None
+    for y, v in enumerate(on):
+        if v and start is None:
+            start = y
+        elif not v and start is not None:
+            runs.append((start, y))
+            start = None
+    if start is not None:
+        runs.append((start, len(on)))
+    runs = sorted(sorted(runs, key=lambda r: r[1] - r[0], reverse=True)[:n_lines])
+    out = []
+    for a, b in runs:
+        pad = max(2, (b - a) // 3)
+        out.append(gray[max(a - pad, 0):min(b + pad, gray.shape[0])])
+    return out
+
+
+def measure_mrz(gray: np.ndarray, lines: list[str], dpi: float) -> list[LineTypography | None]:
+    """Measure every MRZ line of an aligned MRZ zone crop."""
+    crops = split_lines(gray, len(lines))
+    if len(crops) != len(lines):
+        return [None] * len(lines)
+    return [measure_line(c, t, dpi) for c, t in zip(crops, lines)]

@@ -1,0 +1,54 @@
+"""MRZ typography tells OCR-B at 2.54 mm from another font or pitch."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from docfraud.compare.typography import measure_line, measure_mrz, render_line_image
+
+TEXT = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+DPI = 300
+K = DPI / 25.4
+MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+
+
+def line(pitch_mm=2.54, font=None, blur=0.8) -> np.ndarray:
+    kw = {} if font is None else {"font": font}
+    img = render_line_image(TEXT, cap_px=round(2.4 * K), pitch_px=pitch_mm * K, **kw)
+    return cv2.GaussianBlur(img, (0, 0), blur)
+
+
+def test_genuine_ocrb_line():
+    m = measure_line(line(), TEXT, DPI)
+    assert abs(m.pitch_mm - 2.54) < 0.02
+    assert m.glyph_score > 0.9 and m.glyphs == len(TEXT.replace("<", ""))
+    assert abs(m.slope_deg) < 0.5
+
+
+def test_wrong_pitch_is_measured():
+    assert abs(measure_line(line(2.35), TEXT, DPI).pitch_mm - 2.35) < 0.02
+
+
+def test_other_font_scores_lower():
+    from pathlib import Path
+
+    font = Path(MONO)
+    if not font.exists():
+        pytest.skip("DejaVu Sans Mono not installed here")
+    genuine = measure_line(line(), TEXT, DPI).glyph_score
+    other = measure_line(line(font=font), TEXT, DPI).glyph_score
+    assert genuine - other > 0.1
+
+
+def test_measure_mrz_splits_lines():
+    l1 = render_line_image("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", round(2.4 * K),
+                           2.54 * K)
+    l2 = line(blur=0.01)
+    w = max(l1.shape[1], l2.shape[1])
+    zone = np.full((l1.shape[0] + l2.shape[0], w), 255, np.uint8)
+    zone[:l1.shape[0], :l1.shape[1]] = l1
+    zone[l1.shape[0]:, :l2.shape[1]] = l2
+    res = measure_mrz(zone, ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", TEXT], DPI)
+    assert all(r is not None and abs(r.pitch_mm - 2.54) < 0.03 for r in res)
