@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from docfraud.mrz import parse  # noqa: E402
 from docfraud.mrz.generate import generate  # noqa: E402
-from docfraud.synth.holders import make_holder  # noqa: E402
+from docfraud.synth.holders import make_holder, mrz_fields  # noqa: E402
 
 DPI = 300
 MM = DPI / 25.4
@@ -65,7 +65,7 @@ def page(fmt: str, rng: random.Random) -> tuple[np.ndarray, list[str], tuple[int
     W, H = round(w_mm * MM), round(h_mm * MM)
     holder = make_holder(rng, issuer=rng.choice(["UTO", "ZZA", "UTO", "D", "FRA"]),
                          as_of=date(2026, 1, 1))
-    lines = generate(fmt, document_code=code, **holder.mrz_fields())
+    lines = generate(fmt, document_code=code, **mrz_fields(holder))
     tint = np.array([rng.randint(215, 245), rng.randint(215, 245), rng.randint(215, 245)])
     img = np.empty((H, W, 3), np.uint8)
     img[:] = tint

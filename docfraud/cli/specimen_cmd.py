@@ -33,7 +33,7 @@ def list_cmd(
         lights = "; ".join(f"{side.name}: {'/'.join(side.lights)}" for side in s.sides)
         table.add_row(s.id, s.issuer, s.document_code, s.mrz_format,
                       f"{s.size_mm[0]:g} x {s.size_mm[1]:g}", lights, str(len(s.zones)),
-                      s.name + (" (fictional)" if s.fictional else ""))
+                      s.name + (" (fictional)" if s.fictional and "fictional" not in s.name else ""))
     console.print(table)
     for problem in lib.problems:
         console.print(f"[red]{problem.code}[/]: {problem.message}")

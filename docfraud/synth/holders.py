@@ -14,11 +14,12 @@ True
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
 from docfraud.mrz.names import transliterate
+from docfraud.synth.artwork import Holder
 
 # (surnames, female given names, male given names) by naming culture. Common names only.
 CULTURES: dict[str, tuple[list[str], list[str], list[str]]] = {
@@ -65,36 +66,23 @@ PLACES = ["Aurora", "Port Meridian", "Eastvale", "Lakeshore", "Northwick", "Sunm
           "Kestrel Bay", "Amberfield", "Stonebridge", "Palmira Nova", "Westhaven"]
 
 
-@dataclass(frozen=True)
-class Holder:
-    """A document holder and the document's personal data."""
+def mrz_fields(holder: Holder) -> dict[str, Any]:
+    """The values ``docfraud.mrz.generate.generate`` takes for a holder from :func:`make_holder`
+    (its issuing state is kept in ``holder.extra``)."""
+    return {"issuing_state": holder.extra.get("issuing_state", holder.nationality),
+            "surname": holder.surname, "given_names": holder.given_names,
+            "document_number": holder.document_number, "nationality": holder.nationality,
+            "birth_date": holder.birth_date, "sex": holder.sex,
+            "expiry_date": holder.expiry_date}
 
-    surname: str
-    given_names: str
-    sex: str
-    birth_date: date
-    birth_place: str
-    nationality: str
-    issuing_state: str
-    document_number: str
-    personal_number: str
-    issue_date: date
-    expiry_date: date
-    culture: str
-    seed: int
 
-    def mrz_fields(self) -> dict[str, Any]:
-        """The values ``docfraud.mrz.generate.generate`` takes."""
-        return {"issuing_state": self.issuing_state, "surname": self.surname,
-                "given_names": self.given_names, "document_number": self.document_number,
-                "nationality": self.nationality, "birth_date": self.birth_date, "sex": self.sex,
-                "expiry_date": self.expiry_date}
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for k in ("birth_date", "issue_date", "expiry_date"):
-            d[k] = d[k].isoformat()
-        return d
+def to_dict(holder: Holder) -> dict[str, Any]:
+    """A holder as JSON-ready data (for label files)."""
+    d = asdict(holder)
+    for k, v in d.items():
+        if isinstance(v, date):
+            d[k] = v.isoformat()
+    return d
 
 
 def _number(rng: random.Random, pattern: str) -> str:
@@ -108,7 +96,11 @@ def make_holder(rng: random.Random, *, issuer: str = "UTO", nationality: str | N
                 as_of: date | None = None, validity_years: int = 10,
                 number_pattern: str = "AA9999999", culture: str | None = None,
                 min_age: int = 0, max_age: int = 90) -> Holder:
-    """A random holder of a document issued by ``issuer`` and valid on ``as_of``."""
+    """A random holder of a document issued by ``issuer`` and valid on ``as_of``.
+
+    The naming culture and the issuer are kept in ``holder.extra``; ``portrait_seed`` draws the
+    holder's own procedural portrait.
+    """
     as_of = as_of or date(2026, 1, 1)
     seed = rng.randrange(2**31)
     culture = culture or rng.choice(sorted(CULTURES))
@@ -137,8 +129,8 @@ def make_holder(rng: random.Random, *, issuer: str = "UTO", nationality: str | N
     except ValueError:  # 29 February
         expiry = issue.replace(year=issue.year + validity_years, day=28)
     personal = "".join(str(rng.randrange(10)) for _ in range(rng.choice([0, 9, 11])))
-    return Holder(surname=surname, given_names=given, sex=sex, birth_date=birth,
-                  birth_place=rng.choice(PLACES), nationality=nationality or issuer,
-                  issuing_state=issuer, document_number=_number(rng, number_pattern),
-                  personal_number=personal, issue_date=issue, expiry_date=expiry,
-                  culture=culture, seed=seed)
+    return Holder(surname=surname, given_names=given, document_number=_number(rng, number_pattern),
+                  nationality=nationality or issuer, birth_date=birth, sex=sex,
+                  expiry_date=expiry, issue_date=issue, place_of_birth=rng.choice(PLACES),
+                  optional_data=personal,
+                  extra={"culture": culture, "issuing_state": issuer}, portrait_seed=seed)
