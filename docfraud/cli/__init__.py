@@ -18,6 +18,7 @@ from docfraud import __version__
 from docfraud.cli.demo import demo
 from docfraud.cli.mrz_cmd import mrz_app
 from docfraud.cli.specimen_cmd import specimen_app
+from docfraud.cli.synth_cmd import synth
 from docfraud.errors import DocfraudError
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app = typer.Typer(
 app.add_typer(mrz_app, name="mrz")
 app.add_typer(specimen_app, name="specimen")
 app.command("demo")(demo)
+app.command("synth")(synth)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -87,10 +87,12 @@ def _rotated_rect(w: float, h: float, cx: float, cy: float, angle_deg: float) ->
     return (pts @ rot.T + [cx, cy]).astype(np.float32)
 
 
-def scan(pages: dict[str, np.ndarray], dpi: float, rng: random.Random) -> Capture:
-    """A flatbed scan of the white-light page."""
+def scan(pages: dict[str, np.ndarray], dpi: float, rng: random.Random,
+         out_dpi: float | None = None) -> Capture:
+    """A flatbed scan of the white-light page (at ``out_dpi``, else 300 to 600 dpi)."""
     nrng = _np_rng(rng)
-    out_dpi = rng.choice([300, 300, 400, 600])
+    drawn = rng.choice([300, 300, 400, 600])
+    out_dpi = out_dpi or drawn
     skew = rng.uniform(-2.0, 2.0)
     page = _resample(pages["white"], out_dpi / dpi)
     h, w = page.shape[:2]
@@ -111,10 +113,10 @@ def scan(pages: dict[str, np.ndarray], dpi: float, rng: random.Random) -> Captur
                     "jpeg_quality": quality})
 
 
-def reader(pages: dict[str, np.ndarray], dpi: float, rng: random.Random) -> Capture:
-    """A full-page reader: every light the page has, aligned, about 400 dpi."""
+def reader(pages: dict[str, np.ndarray], dpi: float, rng: random.Random,
+           out_dpi: float = 400.0) -> Capture:
+    """A full-page reader: every light the page has, aligned, at ``out_dpi``."""
     nrng = _np_rng(rng)
-    out_dpi = 400.0
     shift = (rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5))  # mm
     skew = rng.uniform(-0.8, 0.8)
     images = {}
@@ -216,12 +218,14 @@ def phone(pages: dict[str, np.ndarray], dpi: float, rng: random.Random,
                     "glare": glare, "jpeg_quality": quality, **blur})
 
 
-def capture(kind: str, pages: dict[str, np.ndarray], dpi: float, rng: random.Random) -> Capture:
-    """A capture of ``kind`` (scan, reader or phone)."""
+def capture(kind: str, pages: dict[str, np.ndarray], dpi: float, rng: random.Random,
+            out_dpi: float | None = None) -> Capture:
+    """A capture of ``kind`` (scan, reader or phone); ``out_dpi`` fixes a scan's or reader's
+    resolution."""
     if kind == "scan":
-        return scan(pages, dpi, rng)
+        return scan(pages, dpi, rng, out_dpi)
     if kind == "reader":
-        return reader(pages, dpi, rng)
+        return reader(pages, dpi, rng, out_dpi or 400.0)
     if kind == "phone":
         return phone(pages, dpi, rng)
     raise ValueError(f"unknown capture kind {kind!r}; known: {', '.join(KINDS)}")
