@@ -217,51 +217,66 @@ def _angle(d: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(d[1], d[0])))
 
 
+def _aligned(ln: LineFit, d: np.ndarray) -> LineFit:
+    """``ln`` with its direction turned to agree with ``d`` (a fit's sign is arbitrary)."""
+    return ln if float(np.dot(ln.direction, d)) >= 0 else LineFit(ln.p1, ln.p0, ln.height, ln.count)
+
+
 def assemble_bands(lines: list[LineFit], max_lines: int = 3) -> list[tuple[LineFit, ...]]:
-    """Runs of 2..3 parallel, stacked, similar lines (MRZ-like), plus long single lines."""
+    """Runs of 2..3 parallel, stacked, similar lines (MRZ-like), plus long single lines.
+
+    Stacking is undirected (a band may be upside down); each run is returned ordered across
+    the lines in the frame of its first line's direction.
+    """
     cand = [ln for ln in lines if ln.length >= 12 * ln.height and ln.count >= 8]
-    runs: list[tuple[LineFit, ...]] = []
     n = len(cand)
-    # pairwise "next line below" relation (in the frame of the first line)
-    nxt: dict[int, list[int]] = {i: [] for i in range(n)}
+    off = np.zeros((n, n))
+    nbr: list[set[int]] = [set() for _ in range(n)]
     for i in range(n):
         a = cand[i]
         d = a.direction
         nrm = np.array([-d[1], d[0]])
-        for j in range(n):
-            if i == j:
-                continue
-            b = cand[j]
-            cosang = abs(float(np.dot(d, b.direction)))
-            if cosang < np.cos(np.radians(6)):
+        for j in range(i + 1, n):
+            b = _aligned(cand[j], d)
+            if float(np.dot(d, b.direction)) < np.cos(np.radians(6)):
                 continue
             h = max(a.height, b.height)
             if min(a.height, b.height) < 0.6 * h:
                 continue
-            off = float(np.dot(b.center - a.center, nrm))
-            if not (0.9 * h <= off <= 3.5 * h):
+            o = float(np.dot(b.center - a.center, nrm))
+            if not (0.9 * h <= abs(o) <= 3.5 * h):
                 continue
-            # overlap along the line
-            ua0, ua1 = 0.0, a.length
             ub = sorted([float(np.dot(b.p0 - a.p0, d)), float(np.dot(b.p1 - a.p0, d))])
-            ov = min(ua1, ub[1]) - max(ua0, ub[0])
+            ov = min(a.length, ub[1]) - max(0.0, ub[0])
             if ov < 0.6 * min(a.length, ub[1] - ub[0]):
                 continue
             if min(a.length, b.length) < 0.55 * max(a.length, b.length):
                 continue
-            nxt[i].append(j)
-    seen = set()
+            nbr[i].add(j)
+            nbr[j].add(i)
+    runs: list[tuple[LineFit, ...]] = []
+
+    def ordered(idx: tuple[int, ...]) -> tuple[LineFit, ...]:
+        d = cand[idx[0]].direction
+        nrm = np.array([-d[1], d[0]])
+        lns = [_aligned(cand[k], d) for k in idx]
+        return tuple(sorted(lns, key=lambda ln: float(np.dot(ln.center, nrm))))
+
     for i in range(n):
-        stack = [(i,)]
-        while stack:
-            run = stack.pop()
-            if len(run) >= 2 and run not in seen:
-                seen.add(run)
-                runs.append(tuple(cand[k] for k in run))
-            if len(run) < max_lines:
-                for j in nxt[run[-1]]:
-                    if j not in run:
-                        stack.append(run + (j,))
+        for j in nbr[i]:
+            if j > i:
+                runs.append(ordered((i, j)))
+        if max_lines >= 3:
+            # i in the middle: one neighbour on each side
+            d = cand[i].direction
+            nrm = np.array([-d[1], d[0]])
+            js = sorted(nbr[i])
+            for x in range(len(js)):
+                for y in range(x + 1, len(js)):
+                    oa = float(np.dot(cand[js[x]].center - cand[i].center, nrm))
+                    ob = float(np.dot(cand[js[y]].center - cand[i].center, nrm))
+                    if oa * ob < 0:
+                        runs.append(ordered((js[x], i, js[y])))
     # long single lines: the band may be a whole MRZ fused in one line fit, or its partner lost
     for ln in cand:
         if ln.length >= 20 * ln.height:
@@ -270,6 +285,9 @@ def assemble_bands(lines: list[LineFit], max_lines: int = 3) -> list[tuple[LineF
 
 
 def band_from_run(run: tuple[LineFit, ...], margin: float = 0.9) -> Band:
+    # give every line the first line's direction (a line fit's sign is arbitrary near vertical)
+    d0 = run[0].direction
+    run = tuple(_aligned(ln, d0) for ln in run)
     first, last = run[0], run[-1]
     d = first.direction
     nrm = np.array([-d[1], d[0]], np.float32)
@@ -295,10 +313,20 @@ def band_from_run(run: tuple[LineFit, ...], margin: float = 0.9) -> Band:
     br = at(last, u1) + nrm * dn
     bl = at(last, u0) + nrm * dn
     quad = np.stack([tl, tr, br, bl]).astype(np.float32)
-    length = float(np.hypot(*(tr - tl)))
-    ratio = length / max(h, 1e-6)
-    score = len(run) + min(ratio, 50) / 50.0
-    return Band(quad, len(run), h, _angle(d), score, run)
+    return Band(quad, len(run), h, _angle(d), mrz_likeness(run), run)
+
+
+def mrz_likeness(run: tuple[LineFit, ...]) -> float:
+    """Ranking hint for a run of lines: MRZ lines are long (30-44 glyphs, so length/height
+    about 25-50), have about one component per glyph pitch, and equal lengths; 2-3 lines."""
+    ratios = np.array([ln.length / max(ln.height, 1e-6) for ln in run])
+    density = np.array([ln.count * ln.height / max(ln.length, 1e-6) for ln in run])
+    lengths = np.array([ln.length for ln in run])
+    s_len = float(np.mean(np.minimum(ratios, 40.0) / 40.0))
+    s_den = float(np.mean(1.0 - np.minimum(1.0, 2.0 * np.abs(np.log(np.maximum(density, 1e-3))))))
+    s_eq = float(lengths.min() / lengths.max())
+    s_lines = 0.5 * min(len(run), 3) if len(run) > 1 else 0.0
+    return s_lines + s_len + s_den + s_eq
 
 
 def find_bands(image: np.ndarray, max_bands: int = 8) -> list[Band]:

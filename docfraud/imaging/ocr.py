@@ -152,6 +152,36 @@ def load_glyph_model(path: str | None = None) -> GlyphModel:
     return GlyphModel(path)
 
 
+_LETTERS = np.array([c.isalpha() for c in ALPHABET])
+_DIGITS = np.array([c.isdigit() for c in ALPHABET])
+
+
+def context_prior(proba: np.ndarray, strength: float = 3.0, sure: float = 0.9) -> np.ndarray:
+    """Apply a mild letter/digit context prior to one line's probabilities (n, 37).
+
+    A glyph whose confidently read neighbours (left and right, fillers ignored) are all letters
+    gets its letter classes weighted ``strength`` times; all digits, its digit classes. Mixed or
+    uncertain neighbours change nothing. This settles look-alikes such as O/0, I/1, B/8, S/5, Z/2
+    inside names and numbers; the result is renormalised and still a probability per glyph.
+    ``strength`` 1 disables it.
+    """
+    if strength == 1.0 or len(proba) < 2:
+        return proba
+    pl = proba[:, _LETTERS].sum(axis=1)
+    pd = proba[:, _DIGITS].sum(axis=1)
+    kind = np.where(pl > sure, 1, np.where(pd > sure, 2, 0))  # 1 letter, 2 digit, 0 other
+    out = proba.copy()
+    n = len(proba)
+    for i in range(n):
+        ks = {int(kind[j]) for j in (i - 1, i + 1) if 0 <= j < n and kind[j] != 0}
+        if ks == {1}:
+            out[i, _LETTERS] *= strength
+        elif ks == {2}:
+            out[i, _DIGITS] *= strength
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
 def readings_from_proba(proba: np.ndarray, alphabet: str = ALPHABET, top: int = 5,
                         min_prob: float = 1e-4) -> tuple[CharReading, ...]:
     """Ranked alternatives (at most ``top``, each above ``min_prob``) for each row of ``proba``."""

@@ -27,6 +27,7 @@ from docfraud.imaging.ocr import (
     GlyphModel,
     LineReading,
     TesseractEngine,
+    context_prior,
     line_from_proba,
     load_glyph_model,
 )
@@ -36,9 +37,14 @@ from docfraud.imaging.segment import (
     choose_length,
     extract_cells,
     find_lines,
+    PITCH_PER_CAP,
     fit_pitch,
     ink_map,
+    periodicity,
 )
+
+MIN_PERIODICITY = 0.3
+"""Mean autocorrelation peak of a candidate's lines below which it is not fixed-pitch text."""
 
 SHAPES = {(3, 30): "TD1", (2, 36): "TD2", (2, 44): "TD3"}
 """Line count and length -> size family (TD2 also covers MRV-B, TD3 also MRV-A)."""
@@ -74,9 +80,9 @@ class MRZReading:
 
     @property
     def score(self) -> float:
-        """Ranking score: confidence plus the share of passing check digits."""
+        """Ranking score: confidence plus the share of passing check digits (x 0.5)."""
         p, t = self.check_digits
-        return self.confidence + (p / t if t else 0.0)
+        return self.confidence + 0.5 * (p / t if t else 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,6 +128,7 @@ class _Candidate:
     band_img: np.ndarray
     hom: np.ndarray
     band: Band
+    orientation: int = 0
 
 
 def _select_mrz_lines(lines: list[TextLine]) -> list[list[TextLine]]:
@@ -180,37 +187,78 @@ def _fit_offset(ink: np.ndarray, ln: TextLine, n: int, pitch: float) -> TextLine
 class MRZReader:
     """Reusable reader: holds the glyph model (and optionally a Tesseract engine).
 
-    ``engine``: "glyph" (default, NumPy CNN with calibrated alternatives) or "tesseract"
+    ``engine``: "glyph" (default, the CNN with calibrated alternatives) or "tesseract"
     (tesserocr + mrz.traineddata; see :class:`~docfraud.imaging.ocr.TesseractEngine`).
+    ``context``: strength of the letter/digit neighbour prior
+    (:func:`~docfraud.imaging.ocr.context_prior`; 1 = pure glyph probabilities).
     """
 
     def __init__(self, engine: str = "glyph", model: GlyphModel | None = None,
-                 tessdata: str | None = None, max_bands: int = 8, debug: bool = False) -> None:
+                 tessdata: str | None = None, max_bands: int = 8, context: float = 3.0,
+                 debug: bool = False) -> None:
         if engine not in ("glyph", "tesseract"):
             raise ValueError(f"unknown engine {engine!r}")
         self.engine = engine
         self.model = model or load_glyph_model()
         self.tess = TesseractEngine(tessdata) if engine == "tesseract" else None
         self.max_bands = max_bands
+        self.context_prior = float(context)
         self.debug = debug
         self.last_debug: list[dict] = []
 
     # -- per band ---------------------------------------------------------------------------
 
     def _candidates(self, gray: np.ndarray, band: Band) -> list[_Candidate]:
+        """Line groups of the rectified band, as read upright and turned by 180 degrees.
+
+        When text runs into the left or right end of the band (the locator lost a run of merged
+        '<' fillers, say), the band is lengthened on that side and rectified again, once.
+        """
         scale = TARGET_CAP / max(band.char_height, 1.0)
-        img, hom = rectify_quad(gray, band.quad, scale)
-        ink = ink_map(img, TARGET_CAP)
-        lines = find_lines(ink)
-        return [_Candidate(g, ink, img, hom, band) for g in _select_mrz_lines(lines)]
+        quad = band.quad
+        for attempt in range(2):
+            img, hom = rectify_quad(gray, quad, scale)
+            if img.size == 0:
+                return []
+            ink = ink_map(img, TARGET_CAP)
+            lines = find_lines(ink)
+            if attempt == 1:
+                break
+            w = img.shape[1]
+            long_lines = [ln for ln in lines if ln.right - ln.left > 10 * ln.cap_height]
+            grow_left = any(ln.left < 0.4 * ln.cap_height for ln in long_lines)
+            grow_right = any(ln.right > w - 0.4 * ln.cap_height for ln in long_lines)
+            if not (grow_left or grow_right):
+                break
+            quad = _lengthen(quad, 10 * band.char_height if grow_left else 0.0,
+                             10 * band.char_height if grow_right else 0.0, gray.shape)
+        out = []
+        h, w = img.shape[:2]
+        turn = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
+        for o in (0, 180):
+            ink_o = ink if o == 0 else np.ascontiguousarray(ink[::-1, ::-1])
+            img_o = img if o == 0 else np.ascontiguousarray(img[::-1, ::-1])
+            hom_o = hom if o == 0 else turn @ hom
+            lines_o = lines if o == 0 else find_lines(ink_o)
+            for g in _select_mrz_lines(lines_o):
+                out.append(_Candidate(g, ink_o, img_o, hom_o, band, o))
+        return out
 
     def _read_candidate(self, cand: _Candidate) -> MRZReading | None:
         k = len(cand.lines)
         cap = float(np.median([ln.cap_height for ln in cand.lines]))
         width = float(np.median([ln.right - ln.left for ln in cand.lines]))
-        ns = choose_length(width, cap, k)
-        est = width / (cap * 1.0314)
-        ns = [n for n in ns if abs(np.log((est + 0.32) / n)) < 0.16][:2] or ns[:1]
+        per = [periodicity(cand.ink, ln) for ln in cand.lines]
+        strength = float(np.mean([st for _, st in per]))
+        if strength < MIN_PERIODICITY:
+            return None  # not fixed-pitch text: not an MRZ
+        pitches = [p for p, st in per if st >= 0.3]
+        pitch = float(np.median(pitches)) if pitches else cap * PITCH_PER_CAP
+        est = width / pitch + 0.32
+        ns = sorted(choose_length(width, cap, k), key=lambda n: abs(np.log(est / n)))
+        if k >= 3:
+            ns = [30]
+        ns = [n for n in ns if abs(np.log(est / n)) < 0.16][:2] or ns[:1]
         best: MRZReading | None = None
         for n in ns:
             fits = _fit_group(cand.ink, cand.lines, n)
@@ -226,49 +274,32 @@ class MRZReader:
 
     def _read_glyph(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
         cells = np.concatenate([extract_cells(cand.ink, f) for f in fits])
-        results = []
-        for o in (0, 180):
-            # the band rotated by 180 degrees: cells in reverse order, each rotated
-            c = cells if o == 0 else cells[::-1, ::-1, ::-1]
-            p = self.model.predict_proba(c)
-            readings = tuple(line_from_proba(p[i * n : (i + 1) * n]) for i in range(len(fits)))
-            texts = tuple(r.text for r in readings)
-            conf = float(np.exp(np.mean(np.log(np.maximum(p.max(axis=1), 1e-9)))))
-            tally = check_digit_tally(texts)
-            results.append((o, readings, texts, conf, tally))
-            if _good(conf, tally):
-                break  # an upright reading this good: no need to try upside down
-        o, readings, texts, conf, tally = max(results, key=lambda t: t[3] + (t[4][0] / t[4][1] if t[4][1] else 0))
-        return self._make_reading(cand, fits, readings, texts, conf, tally, o, "glyph")
+        p = self.model.predict_proba(cells)
+        if self.context_prior != 1.0:
+            p = np.concatenate([context_prior(p[i * n : (i + 1) * n], self.context_prior)
+                                for i in range(len(fits))])
+        readings = tuple(line_from_proba(p[i * n : (i + 1) * n]) for i in range(len(fits)))
+        texts = tuple(r.text for r in readings)
+        conf = float(np.exp(np.mean(np.log(np.maximum(p.max(axis=1), 1e-9)))))
+        return self._make_reading(cand, fits, readings, texts, conf, check_digit_tally(texts), "glyph")
 
     def _read_tesseract(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
         assert self.tess is not None
-        best = None
-        for o in (0, 180):
-            img = cand.band_img if o == 0 else cand.band_img[::-1, ::-1]
-            H, W = img.shape[:2]
-            readings = []
-            for f in (fits if o == 0 else fits[::-1]):
-                top, bot = (f.top, f.bottom) if o == 0 else (H - f.bottom, H - f.top)
-                pad = 0.45 * f.cap_height
-                y0, y1 = int(max(0, top - pad)), int(min(H, bot + pad))
-                readings.append(self.tess.read_line(np.ascontiguousarray(img[y0:y1])))
-            texts = tuple(r.text for r in readings)
-            if any(len(t) != n for t in texts):
-                conf = 0.0
-            else:
-                confs = [c.confidence for r in readings for c in r.chars]
-                conf = float(np.exp(np.mean(np.log(np.maximum(confs, 1e-9))))) if confs else 0.0
-            tally = check_digit_tally(texts) if all(len(t) == n for t in texts) else (0, 1)
-            score = conf + (tally[0] / tally[1] if tally[1] else 0)
-            if best is None or score > best[0]:
-                best = (score, o, tuple(readings), texts, conf, tally)
-        _, o, readings, texts, conf, tally = best
+        img = cand.band_img
+        H = img.shape[0]
+        readings = []
+        for f in fits:
+            pad = 0.45 * f.cap_height
+            y0, y1 = int(max(0, f.top - pad)), int(min(H, f.bottom + pad))
+            readings.append(self.tess.read_line(np.ascontiguousarray(img[y0:y1])))
+        texts = tuple(r.text for r in readings)
         if any(len(t) != n for t in texts):
             return None
-        return self._make_reading(cand, fits, readings, texts, conf, tally, o, "tesseract")
+        confs = [c.confidence for r in readings for c in r.chars]
+        conf = float(np.exp(np.mean(np.log(np.maximum(confs, 1e-9))))) if confs else 0.0
+        return self._make_reading(cand, fits, tuple(readings), texts, conf, check_digit_tally(texts), "tesseract")
 
-    def _make_reading(self, cand, fits, readings, texts, conf, tally, orient, engine) -> MRZReading | None:  # type: ignore[no-untyped-def]
+    def _make_reading(self, cand, fits, readings, texts, conf, tally, engine) -> MRZReading | None:  # type: ignore[no-untyped-def]
         k, n = len(fits), fits[0].n
         shape = SHAPES.get((k, n))
         if shape is None:
@@ -280,8 +311,6 @@ class MRZReader:
         pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
         inv = np.linalg.inv(cand.hom)
         quad = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), inv).reshape(-1, 2).astype(np.float32)
-        if orient == 180:
-            quad = quad[[2, 3, 0, 1]]
         d = quad[1] - quad[0]
         angle = float(np.degrees(np.arctan2(d[1], d[0])))
         ch = float(np.median([f.cap_height for f in fits])) / (TARGET_CAP / max(cand.band.char_height, 1.0))
@@ -289,7 +318,7 @@ class MRZReader:
 
     # -- per image --------------------------------------------------------------------------
 
-    def find(self, image: ImageSource, *, min_confidence: float = 0.6, first_only: bool = False) -> list[MRZReading]:
+    def find(self, image: ImageSource, *, min_confidence: float = 0.7, first_only: bool = False) -> list[MRZReading]:
         """Every MRZ found in the image, best first."""
         img = image if isinstance(image, np.ndarray) else load_image(image)
         gray = to_gray(img) if img.ndim == 3 else img
@@ -306,11 +335,13 @@ class MRZReader:
                 r = self._read_candidate(cand)
                 if self.debug:
                     self.last_debug.append({"band": band, "cand": cand, "reading": r})
-                if r is not None and (best is None or r.score > best.score):
+                if r is None or not _acceptable(r, min_confidence):
+                    continue
+                if best is None or r.score > best.score:
                     best = r
-                if best is not None and _good(best.confidence, best.check_digits):
-                    break
-            if best is None or not _acceptable(best, min_confidence):
+                if _excellent(best):
+                    break  # no need to try other line groups or the other orientation
+            if best is None:
                 continue
             found.append(best)
             if first_only and best.check_digits[0] == best.check_digits[1] and best.confidence > 0.9:
@@ -320,19 +351,44 @@ class MRZReader:
 
 
 def _acceptable(r: MRZReading, min_confidence: float) -> bool:
-    """Report a reading only when it looks like an MRZ: confident glyphs (or at least one check
-    digit holding) and a letter as the document code."""
-    if not r.lines or not r.lines[0][:1].isalpha():
+    """Report a reading only when it looks like an MRZ: a letter as the document code, some
+    '<' filler, and confident glyphs (>= 0.85), or fairly confident ones (>= ``min_confidence``)
+    with all check digits but at most one holding (at least 3 holding)."""
+    if not r.lines or not r.lines[0][:1].isalpha() or not any("<" in ln for ln in r.lines):
         return False
     passed, total = r.check_digits
-    if r.confidence >= 0.8:
+    if r.confidence >= 0.85:
         return True
-    return r.confidence >= min_confidence and passed >= 1
+    return r.confidence >= min_confidence and passed >= 3 and passed >= total - 1
+
+
+def _excellent(r: MRZReading) -> bool:
+    """Confident, every check digit holding: stop trying alternatives for this band."""
+    p, t = r.check_digits
+    return r.confidence >= 0.97 and t > 0 and p == t
 
 
 def _good(conf: float, tally: tuple[int, int]) -> bool:
     """A reading good enough to stop looking for alternatives (orientation, length, lines)."""
     return conf >= 0.9 and (tally[1] == 0 or 2 * tally[0] >= tally[1])
+
+
+def _lengthen(quad: np.ndarray, left: float, right: float, shape: tuple[int, ...]) -> np.ndarray:
+    """Move the left (TL, BL) and right (TR, BR) ends of a quad outwards along its length,
+    staying within about the image."""
+    q = np.asarray(quad, np.float64).copy()
+    top = q[1] - q[0]
+    bot = q[2] - q[3]
+    top /= max(float(np.hypot(*top)), 1e-9)
+    bot /= max(float(np.hypot(*bot)), 1e-9)
+    q[0] -= top * left
+    q[3] -= bot * left
+    q[1] += top * right
+    q[2] += bot * right
+    h, w = shape[:2]
+    q[:, 0] = np.clip(q[:, 0], -0.1 * w, 1.1 * w)
+    q[:, 1] = np.clip(q[:, 1], -0.1 * h, 1.1 * h)
+    return q.astype(np.float32)
 
 
 def _inside(pt: np.ndarray, quad: np.ndarray) -> bool:

@@ -15,6 +15,8 @@ import numpy as np
 
 TARGET_CAP = 28.0
 """Cap height (px) of rectified bands."""
+MAX_OUTPUT_PIXELS = 8_000_000
+"""A rectified band larger than this is a degenerate quad: an empty image is returned."""
 
 
 def quad_size(quad: np.ndarray) -> tuple[float, float]:
@@ -29,6 +31,8 @@ def rectify_quad(gray: np.ndarray, quad: np.ndarray, scale: float = 1.0) -> tupl
     """Warp the quadrilateral (TL, TR, BR, BL) to an upright rectangle, ``scale`` output pixels
     per source pixel. Returns (image, 3x3 homography source -> output)."""
     w, h = quad_size(quad)
+    if not (np.isfinite(w) and np.isfinite(h)) or w * h * scale * scale > MAX_OUTPUT_PIXELS:
+        return np.zeros((0, 0), np.uint8), np.eye(3)
     ow, oh = max(1, int(round(w * scale))), max(1, int(round(h * scale)))
     dst = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], np.float32)
     hom = cv2.getPerspectiveTransform(np.asarray(quad, np.float32), dst)

@@ -18,6 +18,11 @@ from importlib import resources
 
 import numpy as np
 
+SAMPLE_TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+SAMPLE_TD2 = ("I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6")
+SAMPLE_TD1 = ("I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+"""The ICAO 9303 specimen MRZs (Utopia, Anna Maria Eriksson); every check digit holds."""
+
 ADVANCE_EM = 0.723
 CAP_EM = 0.701
 
@@ -100,3 +105,31 @@ def render_mrz_layout(
 def render_mrz(lines: list[str], cap_height: float = 24.0, **kw: float) -> np.ndarray:
     """Render MRZ lines (dark on white, uint8 grey). See :func:`render_mrz_layout`."""
     return render_mrz_layout(lines, cap_height=cap_height, **kw)[0]  # type: ignore[arg-type]
+
+
+def make_document(lines: list[str] | tuple[str, ...], cap: float = 16.0, seed: int = 0,
+                  size: tuple[int, int] = (620, 900)) -> np.ndarray:
+    """A synthetic document (BGR uint8): a light patterned card with ordinary text, a dark
+    'photo' and the MRZ printed near the bottom. For tests and demos."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    h, w = size
+    img = np.full((h, w, 3), (226, 232, 238), np.float32)
+    yy, xx = np.mgrid[0:h, 0:w]
+    img -= 10 * (np.sin(xx / 9.0 + yy / 23.0) > 0.6)[..., None]
+    img = img.astype(np.uint8)
+    cv2.rectangle(img, (30, 40), (230, 300), (90, 80, 70), -1)
+    words = ["PASSPORT", "Surname", "ERIKSSON", "Given names", "ANNA MARIA", "Nationality", "UTOPIAN",
+             "Date of birth", "12 AUG 74", "Sex F", "Place of birth ZENITH"]
+    for k, wd in enumerate(words):
+        cv2.putText(img, wd, (260, 60 + 26 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (40, 40, 40), 1, cv2.LINE_AA)
+    mrz = render_mrz(list(lines), cap_height=cap, margin=1.0)
+    mh, mw = mrz.shape
+    x0, y0 = max(0, (w - mw) // 2), max(0, h - mh - 25)
+    mh, mw = min(mh, h - y0), min(mw, w - x0)
+    region = img[y0 : y0 + mh, x0 : x0 + mw].astype(np.float32)
+    ink = (255 - mrz[:mh, :mw].astype(np.float32)) / 255.0
+    img[y0 : y0 + mh, x0 : x0 + mw] = (region * (1 - ink[..., None]) + 20 * ink[..., None]).astype(np.uint8)
+    noise = rng.normal(0, 3, img.shape)
+    return np.clip(img + noise, 0, 255).astype(np.uint8)

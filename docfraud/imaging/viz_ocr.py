@@ -1,0 +1,61 @@
+"""Reading visual-zone text with Tesseract (tesserocr), where its English model is installed.
+
+The tesserocr wheel bundles the Tesseract library but no language model; the ``eng`` model comes
+from the system (Debian: ``tesseract-ocr-eng``) or from ``$TESSDATA_PREFIX``. Where it is absent,
+:func:`viz_reader` returns None and the checks that need it report "not run".
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import threading
+from functools import lru_cache
+from typing import Callable
+
+import cv2
+import numpy as np
+
+
+def find_tessdata(lang: str = "eng") -> str | None:
+    """A tessdata folder holding ``lang.traineddata``, or None."""
+    candidates = []
+    if os.environ.get("TESSDATA_PREFIX"):
+        candidates.append(os.environ["TESSDATA_PREFIX"])
+    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
+    candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata",
+                   "/opt/homebrew/share/tessdata"]
+    for folder in candidates:
+        if os.path.isfile(os.path.join(folder, f"{lang}.traineddata")):
+            return folder
+    return None
+
+
+@lru_cache(maxsize=1)
+def viz_reader() -> Callable[[np.ndarray], str] | None:
+    """A function reading one line of printed text from an image crop, or None (no Tesseract
+    ``eng`` model here). The engine is loaded once per process and reused."""
+    try:
+        import tesserocr
+        from PIL import Image
+    except ImportError:
+        return None
+    folder = find_tessdata("eng")
+    if folder is None:
+        return None
+    api = tesserocr.PyTessBaseAPI(path=folder + os.sep, lang="eng",
+                                  psm=tesserocr.PSM.SINGLE_LINE)
+    lock = threading.Lock()
+
+    def read(crop: np.ndarray) -> str:
+        grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+        # enlarge small text: Tesseract reads capitals of about 30 px best
+        h = grey.shape[0]
+        if h < 40:
+            grey = cv2.resize(grey, None, fx=40 / max(h, 1), fy=40 / max(h, 1),
+                              interpolation=cv2.INTER_CUBIC)
+        with lock:
+            api.SetImage(Image.fromarray(grey))
+            return api.GetUTF8Text().strip()
+
+    return read
