@@ -257,6 +257,154 @@ _register("MRZ505", "Optional data check digit written as filler", "info", "rule
           "The optional-data check digit is '<' because the optional data is empty.")
 
 
+# MRZ6xx: reading the MRZ from an image
+_register("MRZ601", "Character corrected by the MRZ structure", "info", "model",
+          "docfraud MRZ reading",
+          "Nothing, unless the document's print is poor there: the check digit or the field's "
+          "grammar vouches for the corrected character.",
+          "The recogniser ranked another character first; the field grammar or a check digit "
+          "selected one of its alternatives.")
+_register("MRZ602", "Uncertain character no check digit covers", "warning", "model",
+          "docfraud MRZ reading",
+          "Read this character on the document yourself (names, country codes and the sex are "
+          "not protected by check digits).",
+          "A character in a field no check digit covers was read with low confidence, or was "
+          "changed to fit the field's grammar.")
+_register("MRZ603", "Ambiguous MRZ reading", "error", "model", "docfraud MRZ reading",
+          "Capture the document again, or read the MRZ by eye: two readings pass the check "
+          "digits equally well.",
+          "Two different readings of a check-digit group pass their check digit and are about "
+          "equally probable; docfraud does not pick one.")
+
+
+# --------------------------------------------------------------------------------------------
+# Examination against the reference specimen (docfraud.examine, docfraud.compare)
+
+# CAPxxx: the capture itself
+_register("CAP001", "Capture too blurred for fine-detail checks", "info", "model",
+          "docfraud capture quality",
+          "Capture the document again, in focus; the fine-line and microprint checks did not run.",
+          "The capture's sharpness is below what fine-line and microprint comparison needs; those "
+          "checks are reported as not run rather than as failures.")
+_register("CAP002", "Glare on the capture", "info", "model", "docfraud capture quality",
+          "Tilt the document or the light and capture again; checks under the glare did not run.",
+          "Part of the capture is saturated by a reflection; checks of zones under it did not "
+          "run.")
+_register("CAP003", "Resolution too low", "info", "model", "docfraud capture quality",
+          "Capture closer or at a higher resolution.",
+          "The page is captured at fewer pixels per millimetre than the fine-detail checks need.")
+
+# SPCxxx: identifying the specimen
+_register("SPC001", "No reference specimen for this document type", "warning", "rule",
+          "docfraud specimen library",
+          "Compare the document with a reference from another source (e.g. a specimen database); "
+          "only the MRZ checks ran.",
+          "The library has no specimen for the issuer, document code and MRZ format read from the "
+          "document; no visual comparison could be made.")
+_register("SPC002", "Document does not match its specimen", "warning", "comparison",
+          "docfraud alignment",
+          "Look at the design as a whole: another series, another document type, or a fantasy "
+          "document.",
+          "The capture could not be aligned to any reference specimen of the type its MRZ names; "
+          "the comparison could not be made.")
+
+# LAYxxx: layout
+_register("LAY001", "Element out of its place", "error", "comparison", "reference specimen",
+          "Measure the position of the element against the specimen; a shifted field or portrait "
+          "points to re-printing or substitution.",
+          "A printed element (field, portrait, MRZ) starts further from its place on the "
+          "specimen than genuine documents do.")
+
+# BKGxxx: background security printing
+_register("BKG001", "Fine-line background differs from the specimen", "error", "comparison",
+          "reference specimen",
+          "Look at the guilloche with a loupe: broken, blurred or merged lines point to a "
+          "reprint.",
+          "The fine-line structure of the background correlates less with the specimen than on "
+          "genuine documents.")
+_register("BKG002", "Print screen pattern in the background", "error", "comparison",
+          "reference specimen",
+          "Look for a regular dot or rosette pattern under magnification: the mark of a halftone "
+          "or inkjet reprint.",
+          "The background shows the periodic dot pattern of a halftone or inkjet print.")
+_register("BKG003", "Background colours differ from the specimen", "warning", "comparison",
+          "reference specimen",
+          "Compare the colours of the background with the specimen under the same light.",
+          "After balancing on the paper white, the background's colour differs from the "
+          "specimen's (CIEDE2000) more than genuine documents do.")
+
+# MICxxx: microprint
+_register("MIC001", "Microprint degraded", "error", "comparison", "reference specimen",
+          "Read the microprint with a loupe: a reprint turns it into a blurred line.",
+          "The microprint line has lost the fine detail the specimen shows.")
+
+# PORxxx: portrait
+_register("POR001", "Cut edge around the portrait", "error", "comparison", "reference specimen",
+          "Look at the portrait's edges at an angle and under magnification for a cut, a step or "
+          "glue.",
+          "The portrait's outline shows a stronger edge than genuine documents: the mark of a "
+          "pasted photograph.")
+_register("POR002", "Security pattern over the portrait interrupted", "error", "comparison",
+          "reference specimen",
+          "Follow the security lines that cross the portrait's edge: do they continue over the "
+          "photograph?",
+          "The security pattern that overlaps the portrait's edge does not continue over the "
+          "portrait as on the specimen.")
+_register("POR003", "Ghost portrait does not match the portrait", "error", "comparison",
+          "reference specimen",
+          "Compare the ghost portrait with the main portrait: same face, same pose?",
+          "The secondary (ghost) portrait correlates less with the main portrait than on genuine "
+          "documents: one of them was replaced.")
+
+# TYPxxx: MRZ typography
+_register("TYP001", "MRZ not printed in OCR-B", "error", "comparison", "ICAO 9303-3 §4.2",
+          "Compare the MRZ characters with OCR-B (the shapes of 0, O, 1, <): a re-printed MRZ "
+          "often uses another font.",
+          "The MRZ characters match the OCR-B glyphs less well than on genuine documents.")
+_register("TYP002", "MRZ character pitch wrong", "error", "comparison", "ICAO 9303-3 §4.2",
+          "Measure the MRZ: 10 characters per inch (2.54 mm) on every genuine document.",
+          "The distance between MRZ characters differs from the specimen's 2.54 mm.")
+_register("TYP003", "MRZ baseline irregular", "warning", "comparison", "ICAO 9303-3 §4.2",
+          "Look along the MRZ lines: characters stepping up or down point to re-printing.",
+          "The MRZ characters wander from a straight baseline more than on genuine documents.")
+_register("TYP004", "MRZ out of its place", "warning", "comparison", "ICAO 9303-4 §4.2",
+          "Measure the MRZ's position against the specimen.",
+          "The MRZ starts further from its place on the specimen than genuine documents do.")
+
+# VIZxxx: visual zone against MRZ
+_register("VIZ001", "Visual zone disagrees with the MRZ", "error", "comparison",
+          "ICAO 9303-3 §4.6",
+          "Read the field in the visual zone and the MRZ: which one was altered?",
+          "A visual-zone field does not show what the MRZ says (allowing for ICAO "
+          "transliteration and the issuer's date format).")
+_register("VIZ002", "Visual-zone field printed differently from the specimen", "warning",
+          "comparison", "reference specimen",
+          "Compare the field's font, size, colour and alignment with the specimen's fields.",
+          "The field's print (font, size, colour, position) matches the specimen's field less "
+          "well than genuine documents do: erased and re-typed data look like this.")
+
+# IRxxx / UVxxx: infrared and ultraviolet
+_register("IR001", "Printing that should absorb infrared does not", "error", "comparison",
+          "reference specimen (IR)",
+          "Look at the zone under infrared: the MRZ and data printed with carbon ink stay dark on "
+          "genuine documents.",
+          "A zone printed with IR-absorbing ink on the specimen is not dark in the infrared "
+          "capture.")
+_register("IR002", "Printing that should vanish in infrared is visible", "error", "comparison",
+          "reference specimen (IR)",
+          "Look at the zone under infrared: decorative inks drop out on genuine documents.",
+          "A zone printed with IR-transparent ink on the specimen stays visible in the infrared "
+          "capture.")
+_register("UV001", "Paper fluoresces under UV", "error", "comparison", "reference specimen (UV)",
+          "Look at the paper under UV: security paper stays dull; ordinary paper glows blue-white.",
+          "The paper (or an area that is dull on the specimen) is bright under ultraviolet light.")
+_register("UV002", "UV motif missing or different", "error", "comparison",
+          "reference specimen (UV)",
+          "Look for the fluorescent motif under UV and compare it with the specimen.",
+          "The fluorescent motif of the specimen is missing or does not match under ultraviolet "
+          "light.")
+
+
 def render_markdown() -> str:
     """The page ``docs/findings.md``: every code with what it means and what to look at."""
     out = [

@@ -203,3 +203,80 @@ def generate_cmd(
         typer.echo(json.dumps(parse(out_lines).to_dict(), indent=2, ensure_ascii=False))
     else:
         typer.echo("\n".join(out_lines))
+
+
+@mrz_app.command("read")
+def read_cmd(
+    files: list[Path] = typer.Argument(..., help="Images or PDFs (each page is read)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per input (JSON Lines): "
+                                                       "the mrz check object plus file, lines, "
+                                                       "confidence, corrections, quad."),
+    debug_dir: Optional[Path] = typer.Option(None, "--debug-dir", help="Save pictures of each "
+                                                                       "stage here."),
+    engine: str = typer.Option("glyph", help="glyph (docfraud's OCR-B recogniser) or tesseract "
+                                             "(needs mrz.traineddata)."),
+    all_mrzs: bool = typer.Option(False, "--all", help="Report every MRZ in each image, not only "
+                                                       "the best."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD"),
+) -> None:
+    """Read the MRZ of photos, scans and PDFs: exit 0 when every input has a valid MRZ, 1 when
+    one has none or an invalid one, 2 when an input cannot be read."""
+    from docfraud.errors import DocfraudError
+    from docfraud.imaging import load_pages
+    from docfraud.imaging.mrz import find_mrzs
+    from docfraud.imaging.reader import MRZReader
+
+    if engine not in ("glyph", "tesseract"):
+        raise UsageError("--engine must be glyph or tesseract")
+    ref = parse_date(as_of, "--as-of")
+    try:
+        reader = MRZReader(engine=engine)
+    except DocfraudError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. no Tesseract MRZ model here
+        raise UsageError(f"the {engine} engine cannot start: {exc}") from None
+    console = Console(highlight=False)
+    worst = 0
+    for path in files:
+        try:
+            pages = load_pages(path)
+        except DocfraudError as exc:
+            worst = 2
+            if as_json:
+                typer.echo(json.dumps({"file": str(path), "error": exc.to_dict()}))
+            else:
+                console.print(f"[bold red]{path}: error {exc.code}[/]: {exc.message}")
+            continue
+        for page_no, image in enumerate(pages, 1):
+            label = str(path) if len(pages) == 1 else f"{path}#page={page_no}"
+            found = find_mrzs(image, reader=reader, as_of=ref)
+            if not all_mrzs:
+                found = found[:1]
+            if debug_dir is not None:
+                from docfraud.imaging.debug import save
+
+                stem = path.stem if len(pages) == 1 else f"{path.stem}-p{page_no}"
+                save(debug_dir, stem, image, found)
+            if not found:
+                worst = max(worst, 1)
+                if as_json:
+                    typer.echo(json.dumps({"file": label, "found": False}))
+                else:
+                    console.print(f"[yellow]{label}: no MRZ found[/]")
+                continue
+            for r in found:
+                if not r.valid:
+                    worst = max(worst, 1)
+                if as_json:
+                    out = {"file": label, "found": True, **r.to_dict()}
+                    typer.echo(json.dumps(out, ensure_ascii=False))
+                else:
+                    console.print(f"[bold]{label}[/] ({r.engine}, confidence "
+                                  f"{r.confidence:.3f}, {sum(r.timings.values()) * 1000:.0f} ms)")
+                    print_report(r.mrz, console)
+                    for c in r.corrections:
+                        console.print(f"  corrected line {c.line + 1} position {c.pos + 1}: "
+                                      f"{c.read!r} -> {c.chosen!r} ({c.reason}"
+                                      f"{', ' + c.checked_by + ' check digit' if c.checked_by else ''})")
+    if worst:
+        raise typer.Exit(worst)

@@ -8,24 +8,30 @@ Layering (each module only uses those above it)::
     ocr       glyph recogniser (CNN, calibrated alternatives) and the optional Tesseract engine
     locate    candidate MRZ bands at any rotation
     rectify   band quadrilateral -> horizontal strip
-    reader    read_mrz / find_mrzs
+    reader    raw readings: read_raw_mrz / find_raw_mrzs
+    mrz       read_mrz / find_mrzs: readings corrected by the MRZ structure, parsed and checked
 
-The readings are raw: check-digit correction belongs to :mod:`docfraud.mrz`.
+Raw readings carry per-character alternatives; :mod:`docfraud.imaging.mrz` corrects them with
+the field grammar and check digits of :mod:`docfraud.mrz`.
 """
 
 from __future__ import annotations
 
 from docfraud.imaging.load import load_image, load_pages
 from docfraud.imaging.ocr import CharReading, LineReading
-from docfraud.imaging.reader import MRZReader, MRZReading, find_mrzs, read_mrz
+from docfraud.imaging.mrz import MRZReading, find_mrzs, read_mrz
+from docfraud.imaging.reader import MRZReader, RawMRZReading, find_raw_mrzs, read_raw_mrz
 
 __all__ = [
     "CharReading",
     "LineReading",
     "MRZReader",
     "MRZReading",
+    "RawMRZReading",
     "find_mrzs",
+    "find_raw_mrzs",
     "load_image",
     "load_pages",
     "read_mrz",
+    "read_raw_mrz",
 ]

@@ -3,7 +3,7 @@
 >>> from docfraud.imaging.synth import render_mrz
 >>> img = render_mrz(["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
 ...                   "L898902C36UTO7408122F1204159ZE184226B<<<<<10"], cap_height=22, margin=4)
->>> r = read_mrz(img)
+>>> r = read_raw_mrz(img)
 >>> r.lines[0]
 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<'
 
@@ -51,7 +51,7 @@ SHAPES = {(3, 30): "TD1", (2, 36): "TD2", (2, 44): "TD3"}
 
 
 @dataclass(frozen=True)
-class MRZReading:
+class RawMRZReading:
     """One MRZ as read from an image, before any check-digit correction.
 
     ``lines``: the text (A-Z, 0-9, ``<``); ``line_readings``: per-character ranked alternatives;
@@ -73,6 +73,11 @@ class MRZReading:
     check_digits: tuple[int, int]
     engine: str = "glyph"
     char_height: float = 0.0
+    band_image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    grid: tuple[tuple[float, float, float, float, int], ...] = field(default=(), repr=False,
+                                                                    compare=False)
+    """The rectified band (upright) and each line's cells there: (x0, pitch, top, bottom, n),
+    for debug pictures."""
 
     @property
     def text(self) -> str:
@@ -244,7 +249,7 @@ class MRZReader:
                 out.append(_Candidate(g, ink_o, img_o, hom_o, band, o))
         return out
 
-    def _read_candidate(self, cand: _Candidate) -> MRZReading | None:
+    def _read_candidate(self, cand: _Candidate) -> RawMRZReading | None:
         k = len(cand.lines)
         cap = float(np.median([ln.cap_height for ln in cand.lines]))
         width = float(np.median([ln.right - ln.left for ln in cand.lines]))
@@ -259,7 +264,7 @@ class MRZReader:
         if k >= 3:
             ns = [30]
         ns = [n for n in ns if abs(np.log(est / n)) < 0.16][:2] or ns[:1]
-        best: MRZReading | None = None
+        best: RawMRZReading | None = None
         for n in ns:
             fits = _fit_group(cand.ink, cand.lines, n)
             if self.engine == "tesseract":
@@ -272,7 +277,7 @@ class MRZReader:
                 break
         return best
 
-    def _read_glyph(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
+    def _read_glyph(self, cand: _Candidate, fits: list[TextLine], n: int) -> RawMRZReading | None:
         cells = np.concatenate([extract_cells(cand.ink, f) for f in fits])
         p = self.model.predict_proba(cells)
         if self.context_prior != 1.0:
@@ -283,7 +288,7 @@ class MRZReader:
         conf = float(np.exp(np.mean(np.log(np.maximum(p.max(axis=1), 1e-9)))))
         return self._make_reading(cand, fits, readings, texts, conf, check_digit_tally(texts), "glyph")
 
-    def _read_tesseract(self, cand: _Candidate, fits: list[TextLine], n: int) -> MRZReading | None:
+    def _read_tesseract(self, cand: _Candidate, fits: list[TextLine], n: int) -> RawMRZReading | None:
         assert self.tess is not None
         img = cand.band_img
         H = img.shape[0]
@@ -299,33 +304,38 @@ class MRZReader:
         conf = float(np.exp(np.mean(np.log(np.maximum(confs, 1e-9))))) if confs else 0.0
         return self._make_reading(cand, fits, tuple(readings), texts, conf, check_digit_tally(texts), "tesseract")
 
-    def _make_reading(self, cand, fits, readings, texts, conf, tally, engine) -> MRZReading | None:  # type: ignore[no-untyped-def]
+    def _make_reading(self, cand, fits, readings, texts, conf, tally, engine) -> RawMRZReading | None:  # type: ignore[no-untyped-def]
         k, n = len(fits), fits[0].n
         shape = SHAPES.get((k, n))
         if shape is None:
             return None
         # corners of the text in the rectified band -> image
-        x0 = min(f.x0 for f in fits)
-        x1 = max(f.x0 + f.n * f.pitch for f in fits)
-        y0, y1 = fits[0].top, fits[-1].bottom
+        # the text's box, with a little margin so that it encloses every glyph
+        x0 = min(f.x0 for f in fits) - 0.15 * fits[0].pitch
+        x1 = max(f.x0 + f.n * f.pitch for f in fits) + 0.15 * fits[0].pitch
+        y0 = fits[0].top - 0.35 * fits[0].cap_height
+        y1 = fits[-1].bottom + 0.35 * fits[-1].cap_height
         pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
         inv = np.linalg.inv(cand.hom)
         quad = cv2.perspectiveTransform(pts.reshape(-1, 1, 2), inv).reshape(-1, 2).astype(np.float32)
         d = quad[1] - quad[0]
         angle = float(np.degrees(np.arctan2(d[1], d[0])))
         ch = float(np.median([f.cap_height for f in fits])) / (TARGET_CAP / max(cand.band.char_height, 1.0))
-        return MRZReading(texts, readings, shape, quad, angle, conf, tally, engine, ch)
+        grid = tuple((float(f.x0), float(f.pitch), float(f.top), float(f.bottom), int(f.n))
+                     for f in fits)
+        return RawMRZReading(texts, readings, shape, quad, angle, conf, tally, engine, ch,
+                             cand.band_img, grid)
 
     # -- per image --------------------------------------------------------------------------
 
-    def find(self, image: ImageSource, *, min_confidence: float = 0.7, first_only: bool = False) -> list[MRZReading]:
+    def find(self, image: ImageSource, *, min_confidence: float = 0.7, first_only: bool = False) -> list[RawMRZReading]:
         """Every MRZ found in the image, best first."""
         img = image if isinstance(image, np.ndarray) else load_image(image)
         gray = to_gray(img) if img.ndim == 3 else img
         if gray.dtype != np.uint8:
             gray = to_gray(load_image(img))
         bands = find_bands(gray, self.max_bands)
-        found: list[MRZReading] = []
+        found: list[RawMRZReading] = []
         self.last_debug = []
         for band in bands:
             if any(_inside(band.quad.mean(axis=0), r.quad) for r in found):
@@ -350,7 +360,7 @@ class MRZReader:
         return _dedupe(found)
 
 
-def _acceptable(r: MRZReading, min_confidence: float) -> bool:
+def _acceptable(r: RawMRZReading, min_confidence: float) -> bool:
     """Report a reading only when it looks like an MRZ: a letter as the document code, some
     '<' filler, and confident glyphs (>= 0.85), or fairly confident ones (>= ``min_confidence``)
     with all check digits but at most one holding (at least 3 holding)."""
@@ -362,7 +372,7 @@ def _acceptable(r: MRZReading, min_confidence: float) -> bool:
     return r.confidence >= min_confidence and passed >= 3 and passed >= total - 1
 
 
-def _excellent(r: MRZReading) -> bool:
+def _excellent(r: RawMRZReading) -> bool:
     """Confident, every check digit holding: stop trying alternatives for this band."""
     p, t = r.check_digits
     return r.confidence >= 0.97 and t > 0 and p == t
@@ -395,8 +405,8 @@ def _inside(pt: np.ndarray, quad: np.ndarray) -> bool:
     return cv2.pointPolygonTest(quad.reshape(-1, 1, 2).astype(np.float32), (float(pt[0]), float(pt[1])), False) >= 0
 
 
-def _dedupe(readings: list[MRZReading]) -> list[MRZReading]:
-    out: list[MRZReading] = []
+def _dedupe(readings: list[RawMRZReading]) -> list[RawMRZReading]:
+    out: list[RawMRZReading] = []
     for r in readings:
         c = r.quad.mean(axis=0)
         if any(_inside(c, k.quad) for k in out):
@@ -415,12 +425,12 @@ def default_reader() -> MRZReader:
     return _DEFAULT
 
 
-def find_mrzs(image: ImageSource, reader: MRZReader | None = None) -> list[MRZReading]:
+def find_raw_mrzs(image: ImageSource, reader: MRZReader | None = None) -> list[RawMRZReading]:
     """Every MRZ in the image (path, bytes or array), best first; [] if none."""
     return (reader or default_reader()).find(image)
 
 
-def read_mrz(image: ImageSource, reader: MRZReader | None = None) -> MRZReading | None:
+def read_raw_mrz(image: ImageSource, reader: MRZReader | None = None) -> RawMRZReading | None:
     """The best MRZ reading of the image, or None when no MRZ is found."""
     found = (reader or default_reader()).find(image, first_only=True)
     return found[0] if found else None

@@ -10,7 +10,7 @@ import pytest
 
 from docfraud.imaging.locate import find_bands
 from docfraud.imaging.ocr import ALPHABET, GlyphModel, load_glyph_model
-from docfraud.imaging.reader import check_digit_tally, find_mrzs, read_mrz
+from docfraud.imaging.reader import check_digit_tally, find_raw_mrzs, read_raw_mrz
 from docfraud.imaging.segment import TextLine, extract_cells, find_lines, fit_pitch, ink_map
 from docfraud.imaging.synth import SAMPLE_TD1, SAMPLE_TD2, SAMPLE_TD3, make_document, render_mrz, render_mrz_layout
 
@@ -51,7 +51,7 @@ def test_skew_and_perspective(reader) -> None:
     dst = np.float32([[170, 120], [w + 110, 190], [w + 170, h + 250], [120, h + 160]])
     m = cv2.getPerspectiveTransform(src, dst)
     warped = cv2.warpPerspective(doc, m, (w + 300, h + 300), dst=canvas, borderMode=cv2.BORDER_TRANSPARENT)
-    r = read_mrz(warped, reader)
+    r = read_raw_mrz(warped, reader)
     assert r is not None and list(r.lines) == TD1 and r.shape == "TD1"
 
 
@@ -62,7 +62,7 @@ def test_two_documents_in_one_picture(reader) -> None:
     pic = np.full((h + 40, a.shape[1] + b.shape[1] + 60, 3), 250, np.uint8)
     pic[20 : 20 + a.shape[0], 20 : 20 + a.shape[1]] = a
     pic[20 : 20 + b.shape[0], 40 + a.shape[1] : 40 + a.shape[1] + b.shape[1]] = b
-    found = find_mrzs(pic, reader)
+    found = find_raw_mrzs(pic, reader)
     texts = sorted(tuple(r.lines) for r in found)
     assert texts == sorted([tuple(TD3), tuple(TD2)])
 
@@ -73,14 +73,14 @@ def test_no_mrz_in_ordinary_text(reader) -> None:
     for k in range(14):
         words = " ".join("".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), rng.integers(2, 9))) for _ in range(7))
         cv2.putText(img, words, (20, 40 + 38 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (0, 0, 0), 2, cv2.LINE_AA)
-    assert read_mrz(img, reader) is None
-    assert read_mrz(np.full((300, 400, 3), 128, np.uint8), reader) is None
-    assert find_mrzs(np.zeros((50, 50), np.uint8), reader) == []
+    assert read_raw_mrz(img, reader) is None
+    assert read_raw_mrz(np.full((300, 400, 3), 128, np.uint8), reader) is None
+    assert find_raw_mrzs(np.zeros((50, 50), np.uint8), reader) == []
 
 
 def test_inverted_image_is_not_misread(reader, td3_document) -> None:
     # a photographic negative: nothing or the right MRZ, never a wrong one
-    r = read_mrz(255 - td3_document, reader)
+    r = read_raw_mrz(255 - td3_document, reader)
     assert r is None or list(r.lines) == TD3
 
 
@@ -138,7 +138,7 @@ def test_numpy_and_opencv_backends_agree() -> None:
 
 def test_synthetic_render_is_read_exactly(reader) -> None:
     img = render_mrz(TD2, cap_height=22, margin=4)
-    r = read_mrz(img, reader)
+    r = read_raw_mrz(img, reader)
     assert r is not None and list(r.lines) == TD2 and r.shape == "TD2"
 
 
@@ -151,7 +151,7 @@ def test_real_images(real_data, reader) -> None:
     exact = total = 0
     for item in gt:
         img = load_image(real_data / "images" / item["file"])
-        r = read_mrz(img, reader)
+        r = read_raw_mrz(img, reader)
         if item["lines"] is None:
             assert r is None, item["file"]
             continue
