@@ -128,3 +128,34 @@ def test_cli_read(tmp_path, capsys):
     assert (tmp_path / "dbg" / "doc.3-cells-1.png").is_file()
     assert main(["mrz", "read", str(good)]) == 0
     assert "no errors" in capsys.readouterr().out
+
+
+def _raw(lines, overrides):
+    from docfraud.imaging.ocr import CharReading, LineReading
+    from docfraud.imaging.reader import RawMRZReading
+
+    rows = []
+    for ln, text in enumerate(lines):
+        chars = tuple(CharReading(overrides.get((ln, i), ((c, 0.99),))) for i, c in
+                      enumerate(text))
+        rows.append(LineReading("".join(ch.char for ch in chars), chars))
+    quad = np.array([[0, 0], [100, 0], [100, 20], [0, 20]], np.float32)
+    return RawMRZReading(tuple(r.text for r in rows), tuple(rows), "TD3", quad, 0.0, 0.9, (5, 5))
+
+
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+       "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+
+
+def test_reading_findings_corrected_uncertain_ambiguous():
+    from docfraud.imaging.mrz import finish
+
+    fixed = finish(_raw(TD3, {(1, 3): (("9", 0.7), ("8", 0.3))}), as_of=date(2010, 1, 1))
+    assert fixed.lines == tuple(TD3) and "MRZ601" in [f.code for f in fixed.mrz.findings]
+    assert fixed.valid
+    unsure = finish(_raw(TD3, {(0, 7): (("I", 0.5), ("L", 0.3))}), as_of=date(2010, 1, 1))
+    assert "MRZ602" in [f.code for f in unsure.mrz.findings] and unsure.valid
+    lines = [TD3[0], TD3[1][:18] + "3" + TD3[1][19:]]
+    amb = finish(_raw(lines, {(1, 18): (("3", 0.5), ("2", 0.5)),
+                              (1, 19): (("2", 0.5), ("3", 0.5))}), as_of=date(2010, 1, 1))
+    assert "MRZ603" in [f.code for f in amb.mrz.findings] and not amb.valid
