@@ -112,3 +112,29 @@ def enroll_cmd(
     lights = "/".join(spec.side(side).lights)
     typer.echo(f"enrolled {spec.id}: side {side} ({lights}), {len(spec.zones)} zones, "
                f"{spec.size_px[0]} x {spec.size_px[1]} px at {spec.dpi:g} dpi")
+
+
+@specimen_app.command("calibrate")
+def calibrate_cmd(
+    specimen: str = typer.Argument(..., help="Specimen id (e.g. UTO/P-2024) or folder."),
+    captures: list[Path] = typer.Argument(..., help="Captures of GENUINE documents of this type "
+                                                    "(files or folders)."),
+    library: Optional[Path] = typer.Option(None, "--library", help=LIBRARY_HELP),
+) -> None:
+    """Set the specimen's check thresholds from captures of genuine documents; writes
+    calibration.toml beside specimen.toml."""
+    from docfraud.examine.calibrate import calibrate
+
+    spec = Library(library).get(specimen)
+    files: list[Path] = []
+    for c in captures:
+        if c.is_dir():
+            files += sorted(p for p in c.rglob("*") if p.suffix.lower() in
+                            (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp"))
+        else:
+            files.append(c)
+    path, info = calibrate(spec, files)
+    typer.echo(f"wrote {path}: thresholds of {info['thresholds']} check/zone/quality groups "
+               f"from {info['captures']} genuine captures ({len(info['skipped'])} skipped)")
+    for s in info["skipped"][:10]:
+        typer.echo(f"  skipped {s}")

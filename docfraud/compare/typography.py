@@ -43,23 +43,25 @@ class LineTypography:
 
 
 @lru_cache(maxsize=64)
-def _ink_height_em() -> float:
-    """Height of the ink of OCR-B's capitals and digits, in em (measured on 'H' and '8')."""
+def _ink_height_em(ch: str) -> float:
+    """Height of the ink of one OCR-B glyph, in em."""
     size = 200
     font = ImageFont.truetype(str(OCRB), size)
-    heights = []
-    for ch in "H8":
-        img = Image.new("L", (size * 2, size * 2), 0)
-        ImageDraw.Draw(img).text((size // 2, size // 2), ch, font=font, fill=255)
-        ys = np.nonzero(np.asarray(img) > 127)[0]
-        heights.append((ys.max() - ys.min() + 1) / size)
-    return float(np.mean(heights))
+    img = Image.new("L", (size * 2, size * 2), 0)
+    ImageDraw.Draw(img).text((size // 2, size // 2), ch, font=font, fill=255)
+    ys = np.nonzero(np.asarray(img) > 127)[0]
+    return float((ys.max() - ys.min() + 1) / size)
+
+
+def _class_ref(ch: str) -> str:
+    return "8" if ch.isdigit() else "H"
 
 
 @lru_cache(maxsize=4096)
 def _glyph(ch: str, ink_px: int) -> np.ndarray:
-    """The OCR-B glyph of ``ch`` (ink = 1.0) cropped to its ink, capitals ``ink_px`` tall."""
-    size = max(6, round(ink_px / _ink_height_em()))
+    """The OCR-B glyph of ``ch`` (ink = 1.0) cropped to its ink, sized so that the capitals
+    (for letters) or the digits (for digits) are ``ink_px`` tall."""
+    size = max(6, round(ink_px / _ink_height_em(_class_ref(ch))))
     font = ImageFont.truetype(str(OCRB), size * 4)
     img = Image.new("L", (size * 4, size * 6), 0)
     ImageDraw.Draw(img).text((size, size), ch, font=font, fill=255)
@@ -92,24 +94,47 @@ def _components(ink: np.ndarray, min_area: int) -> list[tuple[int, int, int, int
     return [tuple(stats[i, :4]) for i in range(1, n) if stats[i, 4] >= min_area]
 
 
-def measure_line(gray: np.ndarray, text: str, dpi: float) -> LineTypography | None:
+def measure_line(gray: np.ndarray, text: str, dpi: float,
+                 nominal_pitch_mm: float | None = ICAO_PITCH_MM) -> LineTypography | None:
     """Measure one MRZ line in a grey crop holding just that line (dark text on light)."""
     k = dpi / 25.4
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # dark strokes over their local background (robust to uneven light and pale patterns)
+    g = gray.astype(np.float32)
+    stroke = max(5, int(round(0.9 * k)) | 1)
+    tm = cv2.morphologyEx(g, cv2.MORPH_CLOSE, np.ones((stroke, stroke), np.uint8)) - g
+    top = float(np.percentile(tm, 99.5))
+    if top < 20:
+        return None
+    ink = (tm > 0.4 * top).astype(np.uint8) * 255
     boxes = _components(ink, max(4, int((0.3 * k) ** 2)))
+    # glyphs do not touch the crop's top or bottom (those are cut neighbours or noise)
+    H = gray.shape[0]
+    boxes = [b for b in boxes if b[1] > 0 and b[1] + b[3] < H]
     if not boxes:
         return None
     heights = np.array([b[3] for b in boxes])
-    cap = float(np.median(heights[heights >= 0.6 * heights.max()]))
-    # glyphs: components at least a third of the cap height (chevrons are about half)
-    glyphs = sorted([b for b in boxes if b[3] >= cap / 3], key=lambda b: b[0])
+    cap = float(np.median(heights[heights >= 0.85 * heights.max()]))
+    # glyphs: components a third of the cap height to a bit over it (chevrons are about half)
+    glyphs = sorted([b for b in boxes if cap / 3 <= b[3] <= 1.35 * cap], key=lambda b: b[0])
     if len(glyphs) < 3:
         return None
     centres = np.array([b[0] + b[2] / 2 for b in glyphs])
     bottoms = np.array([b[1] + b[3] for b in glyphs], np.float32)
     n = len(text)
-    first_x, last_x = centres[0], centres[-1]
-    pitch = (last_x - first_x) / max(n - 1, 1)
+    # pitch: glyph centres against their character index, by least squares, starting from the
+    # nominal pitch (robust to a missed or split glyph, and to chevrons at the line's end)
+    pitch = (centres[-1] - centres[0]) / max(n - 1, 1)
+    if nominal_pitch_mm:
+        gaps = np.diff(centres)
+        near = gaps[(gaps > 0.7 * nominal_pitch_mm * k) & (gaps < 1.3 * nominal_pitch_mm * k)]
+        pitch = float(np.median(near)) if len(near) >= 3 else nominal_pitch_mm * k
+    first_x = centres[0]
+    for _ in range(3):
+        idx = np.round((centres - first_x) / pitch)
+        keep = (idx >= 0) & (idx < n) & (np.abs(centres - first_x - idx * pitch) < 0.35 * pitch)
+        if keep.sum() < 3 or np.ptp(idx[keep]) < 2:
+            break
+        pitch, first_x = np.polyfit(idx[keep], centres[keep], 1)
     tall = np.array([b[3] >= 0.8 * cap for b in glyphs])
     bx, by = centres[tall], bottoms[tall]
     if len(bx) >= 2:
@@ -118,14 +143,20 @@ def measure_line(gray: np.ndarray, text: str, dpi: float) -> LineTypography | No
         rms = float(np.sqrt((resid ** 2).mean()))
     else:
         slope, icpt, rms = 0.0, float(by.mean() if len(by) else 0), 0.0
+    # heights of letters and of digits, measured apart (OCR-B's digits are a little taller)
+    cls_heights: dict[str, list[float]] = {"H": [], "8": []}
+    for b, c in zip(glyphs, centres):
+        i = int(round((c - first_x) / pitch))
+        if 0 <= i < n and text[i] != "<" and b[3] >= 0.8 * cap:
+            cls_heights[_class_ref(text[i])].append(b[3])
+    cls_cap = {key: (float(np.median(v)) if v else cap) for key, v in cls_heights.items()}
     # glyph conformity: each expected character against the OCR-B template at its place
     scores = []
-    cap_px = max(6, round(cap))
     inv = 255 - gray
     for i, ch in enumerate(text):
         if ch == "<":
             continue
-        tpl = _glyph(ch, cap_px)
+        tpl = _glyph(ch, max(6, round(cls_cap[_class_ref(ch)])))
         cx = first_x + i * pitch
         base = slope * cx + icpt
         y0 = int(round(base - cap - 0.25 * cap))

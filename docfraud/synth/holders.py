@@ -92,6 +92,15 @@ def _number(rng: random.Random, pattern: str) -> str:
                    for c in pattern)
 
 
+def _latin(name: str) -> str:
+    """A name in Latin script as printed: Cyrillic and Greek transliterated, Latin kept."""
+    if all(ord(c) < 0x370 or c in " -'" for c in name):
+        transliterate(name)  # raises if it cannot stand in an MRZ
+        return name
+    words = [transliterate(w).replace("<", " ") for w in name.split(" ")]
+    return " ".join(w.capitalize() for w in words)
+
+
 def make_holder(rng: random.Random, *, issuer: str = "UTO", nationality: str | None = None,
                 as_of: date | None = None, validity_years: int = 10,
                 number_pattern: str = "AA9999999", culture: str | None = None,
@@ -113,9 +122,9 @@ def make_holder(rng: random.Random, *, issuer: str = "UTO", nationality: str | N
         if second != given:
             given = f"{given} {second}"
     surname = rng.choice(surnames)
-    # the names must transliterate; every name above does
-    transliterate(surname)
-    transliterate(given)
+    # the names must transliterate (every name above does); names in Cyrillic or Greek script
+    # are printed in the visual zone in their Latin transliteration, as such documents do
+    surname, given = _latin(surname), _latin(given)
     age_days = rng.randrange(min_age * 365 + 30, max_age * 365)
     birth = as_of - timedelta(days=age_days)
     # issued within the validity period before as_of, never before the holder was born

@@ -1,0 +1,680 @@
+"""Per-zone security-feature checks against the reference specimen.
+
+Every check measures one number on a zone of the capture (aligned into the reference's pixel
+frame) and holds it to a threshold: from the specimen's calibration on genuine captures where
+there is one (``calibration.toml``), else a documented default. Each check yields
+:class:`~docfraud.examine.model.CheckResult` objects: passed, failed (with a finding), or not run
+with the reason (no IR image, glare over the zone, Tesseract absent...).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from docfraud.compare import measures as M
+from docfraud.compare.typography import ICAO_PITCH_MM, measure_line
+from docfraud.compare.result import CheckResult
+from docfraud.findings import make
+from docfraud.mrz.names import transliterate
+from docfraud.specimens.model import Specimen, Zone
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+#: check -> (direction, default threshold per quality class, finding code). Defaults hold where a
+#: specimen is not calibrated; they are deliberately lenient (calibration tightens them).
+CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
+    "layout.offset_mm": ("max", {"high": 0.8, "low": 1.2}, "LAY001"),
+    "background.structure": ("min", {"high": 0.35, "low": 0.15}, "BKG001"),
+    "background.screen": ("max", {"high": 0.25, "low": 0.3}, "BKG002"),
+    "background.colour": ("max", {"high": 12.0, "low": 18.0}, "BKG003"),
+    "microprint.detail": ("min", {"high": 0.35, "low": 0.15}, "MIC001"),
+    "portrait.edge": ("max", {"high": 2.5, "low": 3.0}, "POR001"),
+    "portrait.overlay": ("min", {"high": 0.2, "low": 0.1}, "POR002"),
+    "ghost.match": ("min", {"high": 0.3, "low": 0.2}, "POR003"),
+    "mrz.glyphs": ("min", {"high": 0.75, "low": 0.6}, "TYP001"),
+    "mrz.pitch_mm": ("max", {"high": 0.05, "low": 0.08}, "TYP002"),
+    "mrz.baseline_mm": ("max", {"high": 0.15, "low": 0.25}, "TYP003"),
+    "mrz.position_mm": ("max", {"high": 0.8, "low": 1.2}, "TYP004"),
+    "viz.text": ("min", {"high": 0.5, "low": 0.4}, "VIZ001"),
+    "viz.name": ("min", {"high": 0.75, "low": 0.75}, "VIZ001"),
+    "viz.print": ("max", {"high": 12.0, "low": 18.0}, "VIZ002"),
+    "ir.visible": ("min", {"high": 0.5, "low": 0.5}, "IR001"),
+    "ir.dropout": ("max", {"high": 0.15, "low": 0.2}, "IR002"),
+    "uv.dull": ("max", {"high": 2.0, "low": 2.0}, "UV001"),
+    "uv.paper": ("max", {"high": 2.0, "low": 2.0}, "UV001"),
+    "uv.motif": ("min", {"high": 0.4, "low": 0.3}, "UV002"),
+}
+
+#: Checks on fine detail, which need a sharp, well-resolved capture.
+FINE = {"background.structure", "background.screen", "microprint.detail", "portrait.overlay",
+        "mrz.glyphs", "mrz.baseline_mm"}
+
+
+@dataclass
+class Thresholds:
+    """Per-check thresholds from calibration: ``values[(check, zone, quality)] = (threshold, n)``."""
+
+    values: dict[tuple[str, str, str], tuple[float, int]] = field(default_factory=dict)
+
+    def get(self, check: str, zone: str, quality: str) -> tuple[float, bool]:
+        hit = self.values.get((check, zone, quality))
+        if hit is not None:
+            return hit[0], True
+        return CHECKS[check][1][quality], False
+
+
+@dataclass
+class Context:
+    """What the checks of one side of one capture work on."""
+
+    spec: Specimen
+    side: str
+    ref: dict[str, np.ndarray]  # reference images (BGR / grey) per light
+    cap: dict[str, np.ndarray]  # the capture warped into the reference frame, per light
+    covered: np.ndarray  # uint8 mask: where the capture has pixels
+    mrz: Any  # docfraud.mrz.MRZ or None
+    mrz_lines: list[str] | None
+    thresholds: Thresholds
+    quality: str  # "high" or "low"
+    sharp: bool
+    glare: np.ndarray  # uint8 mask of saturated capture pixels
+    ocr: Any = None  # a callable(image) -> text, or None where Tesseract is absent
+    measurements: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def k(self) -> float:
+        return self.spec.px_per_mm
+
+    def box(self, zone: Zone, pad_mm: float = 0.0) -> tuple[int, int, int, int]:
+        x, y, w, h = zone.bbox_mm
+        H, W = self.ref["white"].shape[:2]
+        k = self.k
+        return (max(int((x - pad_mm) * k), 0), max(int((y - pad_mm) * k), 0),
+                min(int(math.ceil((x + w + pad_mm) * k)), W),
+                min(int(math.ceil((y + h + pad_mm) * k)), H))
+
+    def crops(self, zone: Zone, light: str = "white", pad_mm: float = 0.0
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+        if light not in self.cap or light not in self.ref:
+            return None
+        x0, y0, x1, y1 = self.box(zone, pad_mm)
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return None
+        return self.ref[light][y0:y1, x0:x1], self.cap[light][y0:y1, x0:x1]
+
+    def usable(self, zone: Zone, pad_mm: float = 0.0) -> str | None:
+        """Why a zone cannot be checked on this capture, or None."""
+        x0, y0, x1, y1 = self.box(zone, pad_mm)
+        if self.covered[y0:y1, x0:x1].mean() < 250:
+            return "the zone is not fully in the capture"
+        if self.glare[y0:y1, x0:x1].mean() > 0.02 * 255:
+            return "glare over the zone"
+        return None
+
+    def personal_mask(self) -> np.ndarray:
+        """Pixels of personalised zones (fields, portrait, ghost, signature, MRZ...)."""
+        mask = np.zeros(self.covered.shape, np.uint8)
+        for z in self.spec.zones_of(side=self.side):
+            if z.kind in ("viz_field", "portrait", "ghost_portrait", "mrz", "signature",
+                          "barcode_2d", "ove"):
+                x0, y0, x1, y1 = self.box(z, 0.8)
+                mask[y0:y1, x0:x1] = 255
+        return mask
+
+
+def result(ctx: Context, check: str, zone: Zone | None, score: float | None, *,
+           reason: str = "", message: str = "", evidence: dict[str, Any] | None = None
+           ) -> CheckResult:
+    """Hold a score to its threshold; a failure carries its finding."""
+    zid = zone.id if zone else "page"
+    direction, _, code = CHECKS[check]
+    if score is None or (isinstance(score, float) and not math.isfinite(score)):
+        return CheckResult(check, zid, "not_run", reason=reason or "could not be measured",
+                           side=ctx.side, direction=direction)
+    threshold, calibrated = ctx.thresholds.get(check, zid, ctx.quality)
+    ok = score >= threshold if direction == "min" else score <= threshold
+    ctx.measurements[f"{check}:{zid}"] = float(score)
+    res = CheckResult(check, zid, "passed" if ok else "failed", float(score), float(threshold),
+                      direction, side=ctx.side, calibrated=calibrated)
+    if not ok:
+        region = None
+        if zone is not None:
+            region = tuple((float(x), float(y)) for x, y in zone.polygon_mm)
+        ev = {"measured": round(float(score), 4), "threshold": round(float(threshold), 4),
+              "direction": direction, "calibrated": calibrated, "zone": zid, **(evidence or {})}
+        res.finding = make(code, message or f"{check} on {zid}: {score:.3g} "
+                           f"({'below' if direction == 'min' else 'above'} {threshold:.3g})",
+                           field=zid, evidence=ev, region=region)
+    return res
+
+
+def not_run(ctx: Context, check: str, zone: Zone | None, reason: str) -> CheckResult:
+    return CheckResult(check, zone.id if zone else "page", "not_run", reason=reason,
+                       side=ctx.side, direction=CHECKS[check][0])
+
+
+# ------------------------------------------------------------------------------------------
+# helpers
+
+
+def _bandpass(g: np.ndarray, lo: float = 0.7, hi: float = 2.5) -> np.ndarray:
+    g = g.astype(np.float32)
+    return cv2.GaussianBlur(g, (0, 0), lo) - cv2.GaussianBlur(g, (0, 0), hi)
+
+
+def _masked_ncc(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
+    if mask is not None:
+        sel = mask > 0
+        if sel.sum() < 50:
+            return float("nan")
+        a, b = a[sel], b[sel]
+    a = a.astype(np.float64).ravel() - a.mean()
+    b = b.astype(np.float64).ravel() - b.mean()
+    den = math.sqrt(float((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 1e-9 else float("nan")
+
+
+def text_map(gray: np.ndarray, stroke_px: int = 9) -> np.ndarray:
+    """Dark strokes over their local background (0..255): the grey closing minus the image.
+    Pale background patterns give little, the dark text of the data fields much."""
+    g = gray.astype(np.float32)
+    bg = cv2.morphologyEx(g, cv2.MORPH_CLOSE, np.ones((stroke_px, stroke_px), np.uint8))
+    return np.clip(bg - g, 0, 255)
+
+
+def _ink_box(gray: np.ndarray, frac: float = 0.4) -> tuple[int, int, int, int] | None:
+    """Bounding box of the dark text in a crop: strokes at least ``frac`` of the strongest."""
+    tm = text_map(gray)
+    top = np.percentile(tm, 99.5)
+    if top < 25:
+        return None
+    ink = (tm > frac * top).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, 8)
+    keep = [stats[i] for i in range(1, n) if stats[i, 4] >= 6 and stats[i, 3] >= 0.25 *
+            gray.shape[0]]
+    if not keep:
+        return None
+    xs0 = min(s[0] for s in keep)
+    ys0 = min(s[1] for s in keep)
+    xs1 = max(s[0] + s[2] for s in keep)
+    ys1 = max(s[1] + s[3] for s in keep)
+    return xs0, ys0, xs1, ys1
+
+
+@lru_cache(maxsize=32)
+def _font(name: str, size: int, folder: str = "") -> ImageFont.FreeTypeFont:
+    for base in ([Path(folder)] if folder else []) + [DATA]:
+        for ext in ("", ".ttf", ".otf"):
+            p = base / f"{name}{ext}"
+            if p.is_file():
+                return ImageFont.truetype(str(p), size)
+    return ImageFont.truetype(str(DATA / "DejaVuSans.ttf"), size)
+
+
+def render_text(text: str, font: str, cap_px: float, shape: tuple[int, int], left: int,
+                baseline: int, folder: str = "") -> np.ndarray:
+    """Dark text on white, ``shape`` (h, w), its left edge at ``left`` and baseline at
+    ``baseline`` (pixels), capital height ``cap_px``; rendered 4x and reduced."""
+    ss = 4
+    f = _font(font, 100, folder)
+    cap_em = (f.getbbox("H")[3] - f.getbbox("H")[1]) / 100.0
+    size = max(4, int(round(cap_px / cap_em * ss)))
+    f = _font(font, size, folder)
+    h, w = shape
+    img = Image.new("L", (w * ss, h * ss), 255)
+    draw = ImageDraw.Draw(img)
+    bbox = f.getbbox(text or " ")
+    ascent = f.getmetrics()[0]
+    draw.text((left * ss - bbox[0], baseline * ss - ascent), text, font=f, fill=0)
+    return cv2.resize(np.asarray(img), (w, h), interpolation=cv2.INTER_AREA)
+
+
+def expected_viz(zone: Zone, mrz: Any) -> str | None:
+    """What a visual-zone field must show, from the MRZ (None for names: see viz.name)."""
+    field = zone.mrz_field
+    v = mrz.value(field) if mrz is not None and field else None
+    if v is None or field in ("surname", "given_names"):
+        return None
+    if field in ("birth_date", "expiry_date"):
+        fmt = str(zone.params.get("date_format", "DD MMM YYYY"))
+        y, m, d = (v.year, v.month, v.day)
+        if m is None or d is None:
+            return None
+        tokens = {"YYYY": f"{y:04d}", "YY": f"{y % 100:02d}", "MMM": MONTHS[m - 1],
+                  "MM": f"{m:02d}", "DD": f"{d:02d}"}
+        out, i = "", 0
+        while i < len(fmt):
+            for tok in ("YYYY", "MMM", "YY", "MM", "DD"):
+                if fmt.startswith(tok, i):
+                    out += tokens[tok]
+                    i += len(tok)
+                    break
+            else:
+                out += fmt[i]
+                i += 1
+        return out
+    return str(v)
+
+
+def _fold(text: str) -> str:
+    """OCR text to MRZ letters, for comparing names: transliterated, letters only."""
+    try:
+        t = transliterate(unicodedata.normalize("NFC", text))
+    except Exception:  # noqa: BLE001 - OCR may return anything
+        t = "".join(c for c in text.upper() if c.isalpha())
+    return "".join(c for c in t if "A" <= c <= "Z")
+
+
+# ------------------------------------------------------------------------------------------
+# the checks
+
+
+def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
+    out = []
+    why = ctx.usable(zone, 0.5)
+    if why:
+        return [not_run(ctx, "layout.offset_mm", zone, why),
+                not_run(ctx, "viz.text" if zone.mrz_field not in ("surname", "given_names")
+                        else "viz.name", zone, why)]
+    ref, cap = ctx.crops(zone, "white", pad_mm=0.5)
+    rg, cg = M.gray(ref), M.gray(cap)
+    rb, cb = _ink_box(rg), _ink_box(cg)
+    if rb is None or cb is None:
+        out.append(not_run(ctx, "layout.offset_mm", zone, "no printed text found in the zone"))
+    else:
+        # left edge and baseline (fields are left-aligned on their baseline)
+        dx = (cb[0] - rb[0]) / ctx.k
+        dy = (cb[3] - rb[3]) / ctx.k
+        off = math.hypot(dx, dy)
+        out.append(result(ctx, "layout.offset_mm", zone, off,
+                          message=f"{zone.label} starts {off:.2f} mm from its place on the "
+                                  "specimen", evidence={"dx_mm": round(dx, 2),
+                                                        "dy_mm": round(dy, 2)}))
+    font = str(zone.params.get("font", "DejaVuSans"))
+    cap_mm = float(zone.params.get("cap_height_mm", 2.0))
+    if zone.mrz_field in ("surname", "given_names"):
+        if ctx.mrz is None:
+            out.append(not_run(ctx, "viz.name", zone, "no MRZ was read"))
+        elif ctx.ocr is None:
+            out.append(not_run(ctx, "viz.name", zone, "Tesseract (eng) is not available"))
+        else:
+            if cb is None:
+                out.append(not_run(ctx, "viz.name", zone, "no printed text found in the zone"))
+                return out
+            text = ctx.ocr(cg[max(cb[1] - 4, 0):cb[3] + 4, max(cb[0] - 6, 0):cb[2] + 6])
+            got = _fold(text)
+            want = ctx.mrz.value(zone.mrz_field).replace(" ", "")
+            # the MRZ may hold a truncated name: compare only as far as it goes
+            score = difflib.SequenceMatcher(None, got[:len(want)] if len(got) > len(want)
+                                            else got, want).ratio() if want else 1.0
+            out.append(result(ctx, "viz.name", zone, score,
+                              message=f"{zone.label} reads {text.strip()!r}; the MRZ says "
+                                      f"{want!r}", evidence={"read": text.strip(),
+                                                             "mrz": want}))
+    else:
+        want = expected_viz(zone, ctx.mrz)
+        if want is None:
+            out.append(not_run(ctx, "viz.text", zone, "no MRZ value to compare with"))
+        elif cb is None:
+            out.append(not_run(ctx, "viz.text", zone, "no printed text found in the zone"))
+        else:
+            anchor = rb or cb
+            baseline = cb[3] if anchor is None else anchor[3]
+            left = cb[0] if anchor is None else anchor[0]
+            rendered = render_text(want, font, cap_mm * ctx.k, cg.shape, left, baseline,
+                                   str(ctx.spec.path))
+            score = _best_text_match(cg, rendered)
+            out.append(result(ctx, "viz.text", zone, score,
+                              message=f"{zone.label} does not show {want!r} as the MRZ says",
+                              evidence={"expected": want}))
+    # the ink, against the specimen's print of the same field
+    if cb is not None and rb is not None:
+        de = _ink_colour_difference(ref, cap)
+        out.append(result(ctx, "viz.print", zone, de,
+                          message=f"the ink of {zone.label} differs from the specimen's "
+                                  f"(CIEDE2000 {de:.1f})"))
+    return out
+
+
+def _best_text_match(crop: np.ndarray, rendered: np.ndarray, reach: int = 4) -> float:
+    """Best correlation of the rendered expected text with the crop's dark strokes, over small
+    shifts."""
+    c = cv2.GaussianBlur(text_map(crop), (0, 0), 0.8)
+    r = cv2.GaussianBlur(255 - rendered.astype(np.float32), (0, 0), 0.8)
+    ys, xs = np.nonzero(r > 40)
+    if len(xs) == 0:
+        return float("nan")
+    y0, y1 = max(ys.min() - 2, 0), min(ys.max() + 3, r.shape[0])
+    x0, x1 = max(xs.min() - 2, 0), min(xs.max() + 3, r.shape[1])
+    tpl = r[y0:y1, x0:x1]
+    pad = cv2.copyMakeBorder(c, reach, reach, reach, reach, cv2.BORDER_REPLICATE)
+    win = pad[y0:y1 + 2 * reach, x0:x1 + 2 * reach]
+    if win.shape[0] < tpl.shape[0] or win.shape[1] < tpl.shape[1] or tpl.std() < 1:
+        return float("nan")
+    return float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max())
+
+
+def _ink_colour_difference(ref: np.ndarray, cap: np.ndarray) -> float:
+    """CIEDE2000 between the text ink of the reference field and of the captured field, each
+    balanced on its own paper white."""
+    if ref.ndim != 3 or cap.ndim != 3:
+        return float("nan")
+    from skimage.color import deltaE_ciede2000, rgb2lab
+
+    def ink(img: np.ndarray) -> np.ndarray | None:
+        g = M.gray(img)
+        tm = text_map(g)
+        top = np.percentile(tm, 99.5)
+        if top < 25:
+            return None
+        sel = tm > 0.6 * top
+        bal = M.white_balance(img).astype(np.float32)
+        return bal[sel].mean(axis=0)
+
+    a, b = ink(ref), ink(cap)
+    if a is None or b is None:
+        return float("nan")
+    la = rgb2lab(a[None, None, ::-1] / 255.0)
+    lb = rgb2lab(b[None, None, ::-1] / 255.0)
+    return float(deltaE_ciede2000(la, lb)[0, 0])
+
+
+def check_background(ctx: Context, zone: Zone) -> list[CheckResult]:
+    why = ctx.usable(zone)
+    checks = ("background.structure", "background.screen", "background.colour")
+    if why:
+        return [not_run(ctx, c, zone, why) for c in checks]
+    x0, y0, x1, y1 = ctx.box(zone)
+    ref = ctx.ref["white"][y0:y1, x0:x1]
+    cap = ctx.cap["white"][y0:y1, x0:x1]
+    mask = 255 - ctx.personal_mask()[y0:y1, x0:x1]
+    mask &= ctx.covered[y0:y1, x0:x1]
+    mask = cv2.erode(mask, np.ones((5, 5), np.uint8))
+    out = []
+    if not ctx.sharp:
+        out.append(not_run(ctx, "background.structure", zone, "capture too blurred (CAP001)"))
+        out.append(not_run(ctx, "background.screen", zone, "capture too blurred (CAP001)"))
+    else:
+        score = _masked_ncc(_bandpass(M.gray(ref)), _bandpass(M.gray(cap)), mask)
+        out.append(result(ctx, "background.structure", zone, score,
+                          message=f"the fine-line background of {zone.label} differs from the "
+                                  f"specimen (correlation {score:.2f})"))
+        s_cap = _screen_score(M.gray(cap), mask)
+        s_ref = _screen_score(M.gray(ref), mask)
+        out.append(result(ctx, "background.screen", zone, s_cap - s_ref,
+                          message=f"a print screen shows in {zone.label}",
+                          evidence={"capture": round(s_cap, 4), "reference": round(s_ref, 4)}))
+    de = M.colour_difference(ref, cap) if ref.ndim == 3 else 0.0
+    out.append(result(ctx, "background.colour", zone, de,
+                      message=f"the colours of {zone.label} differ from the specimen "
+                              f"(CIEDE2000 {de:.1f})"))
+    return out
+
+
+def _screen_score(gray: np.ndarray, mask: np.ndarray) -> float:
+    """Halftone energy measured on the largest square tiles inside the mask."""
+    h, w = gray.shape
+    t = min(128, h, w)
+    if t < 32:
+        return float("nan")
+    scores = []
+    for y in range(0, h - t + 1, t):
+        for x in range(0, w - t + 1, t):
+            if mask[y:y + t, x:x + t].mean() > 240:
+                scores.append(M.halftone_energy(gray[y:y + t, x:x + t]))
+    return float(np.median(scores)) if scores else float("nan")
+
+
+def check_microprint(ctx: Context, zone: Zone) -> list[CheckResult]:
+    why = ctx.usable(zone, 0.3)
+    if why:
+        return [not_run(ctx, "microprint.detail", zone, why)]
+    if not ctx.sharp:
+        return [not_run(ctx, "microprint.detail", zone, "capture too blurred (CAP001)")]
+    ref, cap = ctx.crops(zone, "white", 0.3)
+    score = M.best_shift_similarity(_bandpass(M.gray(ref), 0.5, 1.5),
+                                    _bandpass(M.gray(cap), 0.5, 1.5), reach=3)
+    return [result(ctx, "microprint.detail", zone, score,
+                   message=f"the microprint of {zone.label} has lost its detail "
+                           f"(correlation {score:.2f})")]
+
+
+def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
+    out = []
+    why = ctx.usable(zone, 1.0)
+    if why:
+        return [not_run(ctx, c, zone, why) for c in ("portrait.edge", "portrait.overlay",
+                                                      "layout.offset_mm")]
+    # layout: where the portrait's rectangle is, by phase correlation of edge maps
+    ref, cap = ctx.crops(zone, "white", 2.5)
+    er = cv2.Canny(M.gray(ref), 40, 120).astype(np.float32)
+    ec = cv2.Canny(M.gray(cap), 40, 120).astype(np.float32)
+    win = cv2.createHanningWindow(er.shape[::-1], cv2.CV_32F)
+    (sx, sy), resp = cv2.phaseCorrelate(cv2.GaussianBlur(er, (0, 0), 2),
+                                        cv2.GaussianBlur(ec, (0, 0), 2), win)
+    off = math.hypot(sx, sy) / ctx.k
+    out.append(result(ctx, "layout.offset_mm", zone, off,
+                      message=f"the portrait sits {off:.2f} mm from its place",
+                      evidence={"dx_mm": round(sx / ctx.k, 2), "dy_mm": round(sy / ctx.k, 2)}))
+    # cut edge: gradient strength along the outline, against the reference's
+    pts = np.array([[(x * ctx.k, y * ctx.k)] for x, y in zone.polygon_mm], np.float32)
+    e_ref = M.boundary_energy(ctx.ref["white"], pts.reshape(-1, 2), width=5)
+    e_cap = M.boundary_energy(ctx.cap["white"], pts.reshape(-1, 2), width=5)
+    out.append(result(ctx, "portrait.edge", zone, e_cap / max(e_ref, 1.0),
+                      message="the portrait's outline shows a cut edge"))
+    # overlay: the security pattern that crosses the portrait's edge
+    ov_id = zone.params.get("overlay_zone")
+    try:
+        ov = ctx.spec.zone(str(ov_id)) if ov_id else None
+    except KeyError:
+        ov = None
+    if ov is None:
+        out.append(not_run(ctx, "portrait.overlay", zone, "the specimen names no overlay zone"))
+    elif not ctx.sharp:
+        out.append(not_run(ctx, "portrait.overlay", zone, "capture too blurred (CAP001)"))
+    else:
+        px0, py0, px1, py1 = ctx.box(zone)
+        ox0, oy0, ox1, oy1 = ctx.box(ov)
+        ix0, iy0, ix1, iy1 = max(px0, ox0), max(py0, oy0), min(px1, ox1), min(py1, oy1)
+        if ix1 - ix0 < 8 or iy1 - iy0 < 8:
+            out.append(not_run(ctx, "portrait.overlay", zone, "the overlay does not cross the "
+                                                              "portrait"))
+        else:
+            r = _bandpass(M.gray(ctx.ref["white"][iy0:iy1, ix0:ix1]), 0.6, 1.8)
+            c = _bandpass(M.gray(ctx.cap["white"][iy0:iy1, ix0:ix1]), 0.6, 1.8)
+            score = M.best_shift_similarity(r, c, reach=2)
+            out.append(result(ctx, "portrait.overlay", zone, score,
+                              message="the security pattern over the portrait is interrupted"))
+    return out
+
+
+def check_ghost(ctx: Context, zone: Zone) -> list[CheckResult]:
+    portraits = ctx.spec.zones_of(side=ctx.side, kind="portrait")
+    why = ctx.usable(zone)
+    if why or not portraits:
+        return [not_run(ctx, "ghost.match", zone, why or "no portrait on this side")]
+    p = portraits[0]
+    if ctx.usable(p):
+        return [not_run(ctx, "ghost.match", zone, ctx.usable(p) or "")]
+    x0, y0, x1, y1 = ctx.box(zone)
+    ghost = M.gray(ctx.cap["white"][y0:y1, x0:x1]).astype(np.float32)
+    px0, py0, px1, py1 = ctx.box(p)
+    portrait = M.gray(ctx.cap["white"][py0:py1, px0:px1]).astype(np.float32)
+    score = _ghost_similarity(ghost, portrait)
+    return [result(ctx, "ghost.match", zone, score,
+                   message=f"the ghost portrait does not match the portrait (correlation "
+                           f"{score:.2f})")]
+
+
+def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray) -> float:
+    """Correlation of the ghost and the portrait at a coarse scale (the ghost is a screened,
+    faded copy: compare their shapes, not their print)."""
+    size = (32, 40)
+    g = cv2.resize(cv2.GaussianBlur(ghost, (0, 0), 3), size, interpolation=cv2.INTER_AREA)
+    p = cv2.resize(cv2.GaussianBlur(portrait, (0, 0), 3), size, interpolation=cv2.INTER_AREA)
+    # compare local structure: remove the overall gradient and normalise
+    g = g - cv2.GaussianBlur(g, (0, 0), 6)
+    p = p - cv2.GaussianBlur(p, (0, 0), 6)
+    return _masked_ncc(g, p)
+
+
+def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
+    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm")
+    if not ctx.mrz_lines:
+        return [not_run(ctx, c, zone, "no MRZ was read") for c in names]
+    why = ctx.usable(zone)
+    if why:
+        return [not_run(ctx, c, zone, why) for c in names]
+    centres = zone.params.get("line_centres_mm")
+    cap_mm = float(zone.params.get("cap_height_mm", 2.5))
+    if not centres or len(centres) != len(ctx.mrz_lines):
+        return [not_run(ctx, c, zone, "the specimen does not give the MRZ line positions")
+                for c in names]
+    x0, _, x1, _ = ctx.box(zone)
+    glyphs, pitches, rms, lefts = [], [], [], []
+    for yc, text in zip(centres, ctx.mrz_lines):
+        ya, yb = int((yc - 1.0 * cap_mm) * ctx.k), int((yc + 1.0 * cap_mm) * ctx.k)
+        cap_line = measure_line(M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
+        ref_line = measure_line(M.gray(ctx.ref["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
+        if cap_line is None:
+            continue
+        glyphs.append(cap_line.glyph_score)
+        pitches.append(cap_line.pitch_mm)
+        rms.append(cap_line.baseline_rms_mm)
+        if ref_line is not None:
+            lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
+                                    cap_line.baseline_mm - ref_line.baseline_mm))
+    out = []
+    if not glyphs:
+        return [not_run(ctx, c, zone, "the MRZ characters could not be measured") for c in names]
+    pitch_ref = float(zone.params.get("pitch_mm", ICAO_PITCH_MM))
+    if ctx.sharp:
+        out.append(result(ctx, "mrz.glyphs", zone, float(np.nanmean(glyphs)),
+                          message=f"the MRZ characters match OCR-B poorly "
+                                  f"({np.nanmean(glyphs):.2f})"))
+        out.append(result(ctx, "mrz.baseline_mm", zone, float(max(rms)),
+                          message="the MRZ characters wander off their baseline"))
+    else:
+        out += [not_run(ctx, c, zone, "capture too blurred (CAP001)")
+                for c in ("mrz.glyphs", "mrz.baseline_mm")]
+    dev = max(abs(p - pitch_ref) for p in pitches)
+    out.append(result(ctx, "mrz.pitch_mm", zone, dev,
+                      message=f"MRZ pitch {np.mean(pitches):.3f} mm, the specimen's "
+                              f"{pitch_ref:.2f} mm", evidence={"pitch_mm": [round(p, 3)
+                                                                            for p in pitches]}))
+    if lefts:
+        out.append(result(ctx, "mrz.position_mm", zone, float(max(lefts)),
+                          message=f"the MRZ is {max(lefts):.2f} mm from its place"))
+    return out
+
+
+def check_ir_visible(ctx: Context, zone: Zone) -> list[CheckResult]:
+    """Where the white-light capture shows dark print in the zone, the infrared capture must
+    show it dark too (carbon-based ink): the ratio of the two contrasts, about 1 when genuine,
+    near 0 when the print vanishes in IR."""
+    if "ir" not in ctx.cap:
+        return [not_run(ctx, "ir.visible", zone, "no infrared image")]
+    if "ir" not in ctx.ref:
+        return [not_run(ctx, "ir.visible", zone, "the specimen has no infrared reference")]
+    why = ctx.usable(zone)
+    if why:
+        return [not_run(ctx, "ir.visible", zone, why)]
+    x0, y0, x1, y1 = ctx.box(zone)
+    white = M.gray(ctx.cap["white"][y0:y1, x0:x1]).astype(np.float32)
+    ir = M.gray(ctx.cap["ir"][y0:y1, x0:x1]).astype(np.float32)
+    tm = text_map(white.astype(np.uint8))
+    top = np.percentile(tm, 99.5)
+    if top < 30:
+        return [not_run(ctx, "ir.visible", zone, "no dark print in the zone")]
+    ink = tm > 0.5 * top
+    paper_w = np.percentile(white, 90)
+    paper_ir = np.percentile(M.gray(ctx.cap["ir"])[ctx.covered > 0], 90)
+    c_white = (paper_w - np.median(white[ink])) / max(paper_w, 1.0)
+    c_ir = (paper_ir - np.median(ir[ink])) / max(paper_ir, 1.0)
+    score = float(c_ir / max(c_white, 0.05))
+    return [result(ctx, "ir.visible", zone, score,
+                   message=f"the print of {zone.label} is not dark in infrared (contrast "
+                           f"{c_ir:.2f} against {c_white:.2f} in white light)")]
+
+
+def check_ir_dropout(ctx: Context, zone: Zone) -> list[CheckResult]:
+    if "ir" not in ctx.cap:
+        return [not_run(ctx, "ir.dropout", zone, "no infrared image")]
+    if "ir" not in ctx.ref:
+        return [not_run(ctx, "ir.dropout", zone, "the specimen has no infrared reference")]
+    ref, cap = ctx.crops(zone, "ir")
+    paper = np.percentile(M.gray(ctx.cap["ir"])[ctx.covered > 0], 90)
+    g = M.gray(cap).astype(np.float32)
+    score = float((g < 0.7 * paper).mean())
+    return [result(ctx, "ir.dropout", zone, score,
+                   message=f"{zone.label} stays visible in infrared ({score:.0%} dark)")]
+
+
+def _uv_level(img: np.ndarray) -> float:
+    return float(np.median(img.reshape(-1, img.shape[-1]).max(axis=1)
+                           if img.ndim == 3 else img))
+
+
+def check_uv_dull(ctx: Context, zone: Zone) -> list[CheckResult]:
+    if "uv" not in ctx.cap:
+        return [not_run(ctx, "uv.dull", zone, "no ultraviolet image")]
+    if "uv" not in ctx.ref:
+        return [not_run(ctx, "uv.dull", zone, "the specimen has no ultraviolet reference")]
+    ref, cap = ctx.crops(zone, "uv")
+    score = (_uv_level(cap) + 8) / (_uv_level(ref) + 8)
+    return [result(ctx, "uv.dull", zone, score,
+                   message=f"{zone.label} fluoresces under UV ({score:.1f} times the specimen)")]
+
+
+def check_uv_pattern(ctx: Context, zone: Zone) -> list[CheckResult]:
+    if "uv" not in ctx.cap:
+        return [not_run(ctx, "uv.motif", zone, "no ultraviolet image")]
+    if "uv" not in ctx.ref:
+        return [not_run(ctx, "uv.motif", zone, "the specimen has no ultraviolet reference")]
+    ref, cap = ctx.crops(zone, "uv")
+    r = cv2.GaussianBlur(M.gray(ref).astype(np.float32), (0, 0), 2)
+    c = cv2.GaussianBlur(M.gray(cap).astype(np.float32), (0, 0), 2)
+    score = M.best_shift_similarity(r, c, reach=4)
+    return [result(ctx, "uv.motif", zone, score,
+                   message=f"the UV motif {zone.label} is missing or different "
+                           f"(correlation {score:.2f})")]
+
+
+def check_uv_paper(ctx: Context) -> list[CheckResult]:
+    """The paper under UV, outside every zone that fluoresces on the specimen."""
+    if "uv" not in ctx.cap:
+        return [not_run(ctx, "uv.paper", None, "no ultraviolet image")]
+    if "uv" not in ctx.ref:
+        return [not_run(ctx, "uv.paper", None, "the specimen has no ultraviolet reference")]
+    mask = ctx.covered.copy()
+    for z in ctx.spec.zones_of(side=ctx.side, kind="uv_pattern"):
+        x0, y0, x1, y1 = ctx.box(z, 1.0)
+        mask[y0:y1, x0:x1] = 0
+    sel = mask > 0
+    if sel.sum() < 1000:
+        return [not_run(ctx, "uv.paper", None, "too little paper in the capture")]
+    c = ctx.cap["uv"][sel]
+    r = ctx.ref["uv"][sel]
+    score = (_uv_level(c[None]) + 8) / (_uv_level(r[None]) + 8)
+    return [result(ctx, "uv.paper", None, score,
+                   message=f"the paper fluoresces under UV ({score:.1f} times the specimen)")]
+
+
+#: zone kind -> its check
+BY_KIND: dict[str, Callable[[Context, Zone], list[CheckResult]]] = {
+    "viz_field": check_viz_field, "background": check_background,
+    "microprint": check_microprint, "portrait": check_portrait, "ghost_portrait": check_ghost,
+    "mrz": check_mrz_zone, "ir_visible": check_ir_visible, "ir_dropout": check_ir_dropout,
+    "uv_dull": check_uv_dull, "uv_pattern": check_uv_pattern,
+}

@@ -1,0 +1,65 @@
+"""Calibrate a specimen's check thresholds on captures of genuine documents.
+
+Every capture is examined against the specimen with the current thresholds ignored; each check's
+scores are collected per zone and capture quality class, and a threshold is set just beyond the
+genuine scores (:func:`docfraud.specimens.calibration.threshold_from`). Thresholds come only from
+genuine material, never from the forgeries a benchmark tests.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from docfraud.compare.checks import CHECKS
+from docfraud.errors import DocfraudError, UsageError
+from docfraud.examine.capture import is_light_variant, load_capture
+from docfraud.examine.engine import examine
+from docfraud.specimens import Library, Specimen
+from docfraud.specimens.calibration import save_calibration
+
+
+def calibrate(spec: Specimen, captures: list[Path], *,
+              progress: Callable[[int], None] | None = None) -> tuple[Path, dict]:
+    """Examine each genuine capture against ``spec`` and store thresholds beside it."""
+    files = [p for p in captures if not is_light_variant(p)]
+    if not files:
+        raise UsageError("no captures to calibrate on")
+    lib = _SingleSpecimen(spec)
+    samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    used = 0
+    skipped: list[str] = []
+    for i, path in enumerate(files, 1):
+        try:
+            ex = examine(load_capture(path), lib, thresholds_off=True)
+        except DocfraudError as exc:
+            skipped.append(f"{path.name}: {exc.code}")
+            continue
+        if ex.specimen != spec.id:
+            skipped.append(f"{path.name}: not aligned to {spec.id}")
+            continue
+        used += 1
+        quality = str(ex.capture_quality.get("class", "high"))
+        for key, score in ex.measurements.items():
+            check, zone = key.split(":", 1)
+            samples[(check, zone, quality)].append(score)
+        if progress:
+            progress(i)
+    if used == 0:
+        raise UsageError(f"none of the {len(files)} captures could be compared with {spec.id}")
+    directions = {name: spec_[0] for name, spec_ in CHECKS.items()}
+    path = save_calibration(spec, samples, directions, used,
+                            {"skipped": len(skipped)})
+    return path, {"captures": used, "skipped": skipped, "thresholds": len(samples)}
+
+
+class _SingleSpecimen(Library):
+    """A library of one specimen (calibration compares every capture with it)."""
+
+    def __init__(self, spec: Specimen) -> None:
+        super().__init__(Path(spec.path).parent.parent)
+        self._specimens = [spec]
+
+    def candidates(self, issuer: str, document_code: str, mrz_format: str) -> list[Specimen]:
+        return list(self._specimens or [])

@@ -1,0 +1,264 @@
+"""The examination: capture -> MRZ -> specimen -> alignment -> zone checks -> verdict.
+
+:func:`examine` never says "genuine". Its verdict is one of:
+
+* ``no anomalies found in the checks that ran``: every check that ran passed, and the MRZ obeys
+  ICAO 9303;
+* ``refer to second line``: a check failed, the MRZ has errors, or the document could not be
+  compared with a specimen (none for its type, or it does not match one);
+* ``strong indicators of forgery``: failed checks in two or more independent families (layout,
+  background, microprint, portrait, MRZ typography, visual zone, infrared, ultraviolet), or one
+  failing far past its threshold, or MRZ check-digit errors together with a failed check.
+
+The result lists every check that ran (passed or failed, with its score and threshold) and every
+check that did not run, with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+
+from docfraud.compare import measures as M
+from docfraud.compare.align import Alignment, align, warp_to_reference
+from docfraud.compare.checks import BY_KIND, Context, Thresholds, check_uv_paper
+from docfraud.compare.result import CheckResult
+from docfraud.examine.capture import Capture
+from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
+from docfraud.errors import MRZError
+from docfraud.findings import Finding, make
+from docfraud.mrz import parse
+from docfraud.specimens import Library, Specimen
+from docfraud.specimens.calibration import load_calibration
+
+#: Capture quality below which fine-detail checks do not run: sharpness (Laplacian variance
+#: against the reference's) and resolution (dpi of the page in the capture).
+SHARP_ENOUGH = 0.05
+MIN_DPI = 180
+#: How far past its threshold a single failed check must be to count as a strong indicator on
+#: its own (in units of the threshold).
+STRONG_MARGIN = 1.0
+MRZ_INTEGRITY = {"MRZ101", "MRZ102", "MRZ103", "MRZ104", "MRZ105", "MRZ106", "MRZ001", "MRZ002"}
+
+
+@dataclass
+class _Side:
+    spec: Specimen
+    side: str
+    alignment: Alignment
+
+
+def _reference(spec: Specimen, side: str) -> dict[str, np.ndarray]:
+    return _load_reference(str(spec.path), side, tuple(sorted(
+        (light, str(p)) for light, p in spec.side(side).images.items())))
+
+
+_REF_CACHE: dict[tuple, dict[str, np.ndarray]] = {}
+
+
+def _load_reference(path: str, side: str, images: tuple) -> dict[str, np.ndarray]:
+    key = (path, side, images)
+    if key not in _REF_CACHE:
+        out = {}
+        for light, p in images:
+            img = cv2.imread(p, cv2.IMREAD_COLOR)
+            if img is None:
+                continue
+            out[light] = img
+        if len(_REF_CACHE) > 16:
+            _REF_CACHE.clear()
+        _REF_CACHE[key] = out
+    return _REF_CACHE[key]
+
+
+def _candidates(lib: Library, mrz: Any) -> list[tuple[Specimen, str]]:
+    if mrz is not None:
+        specs = lib.candidates(mrz.value("issuing_state") or "", mrz.value("document_code") or "",
+                               mrz.format)
+        return [(s, s.mrz_side or s.sides[0].name) for s in specs]
+    return [(s, side.name) for s in lib.specimens() for side in s.sides]
+
+
+def _quality(cap_white: np.ndarray, ref_white: np.ndarray, covered: np.ndarray,
+             alignment: Alignment, spec: Specimen) -> dict[str, float]:
+    hom = alignment.homography
+    # how many reference pixels one capture pixel covers, at the page centre
+    h, w = ref_white.shape[:2]
+    c = np.array([[[w / 2, h / 2]], [[w / 2 + 10, h / 2]]], np.float32)
+    inv = np.linalg.inv(hom)
+    pts = cv2.perspectiveTransform(c, inv).reshape(-1, 2)
+    cap_px = float(np.linalg.norm(pts[1] - pts[0])) / 10.0  # capture px per reference px
+    dpi = spec.dpi * cap_px
+    sel = covered > 0
+    sharp_ref = M.blur_measure(ref_white)
+    lap = cv2.Laplacian(M.gray(cap_white), cv2.CV_32F)
+    sharp_cap = float(lap[sel].var()) if sel.any() else 0.0
+    return {"dpi": dpi, "sharpness": sharp_cap / max(sharp_ref, 1e-6)}
+
+
+def examine(capture: Capture, library: Library | None = None, *, as_of: date | None = None,
+            reader: Callable[[np.ndarray], Any] | None = None,
+            ocr: Callable[[np.ndarray], str] | None | bool = True,
+            thresholds_off: bool = False) -> Examination:
+    """Examine one capture (one side of a document) against the specimen library.
+
+    ``thresholds_off`` ignores the specimens' calibrated thresholds (used while calibrating).
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    lib = library or Library()
+    if reader is None:
+        from docfraud.imaging.mrz import read_mrz
+
+        def reader(img: np.ndarray) -> Any:
+            return read_mrz(img, as_of=as_of)
+    if ocr is True:
+        from docfraud.imaging.viz_ocr import viz_reader
+
+        ocr = viz_reader()
+    findings: list[Finding] = []
+    checks: list[CheckResult] = []
+
+    reading = reader(capture.white)
+    timings["read_mrz"] = time.perf_counter() - t0
+    mrz = None
+    mrz_lines = None
+    if reading is not None:
+        mrz_lines = list(reading.lines)
+        mrz = getattr(reading, "mrz", None)
+        if mrz is None:
+            try:
+                mrz = parse(mrz_lines, as_of=as_of)
+            except MRZError:
+                mrz = None
+        if mrz is not None:
+            findings.extend(mrz.findings)
+
+    t1 = time.perf_counter()
+    best: _Side | None = None
+    cands = _candidates(lib, mrz)
+    for spec, side in cands:
+        ref = _reference(spec, side)
+        if "white" not in ref:
+            continue
+        a = align(capture.white, ref["white"], dpi=spec.dpi)
+        if a.ok and (best is None or a.inliers > best.alignment.inliers):
+            best = _Side(spec, side, a)
+    timings["align"] = time.perf_counter() - t1
+
+    if not cands:
+        what = (f"{mrz.value('issuing_state')} {mrz.value('document_code')} {mrz.format}"
+                if mrz is not None else "this document (no MRZ was read)")
+        findings.append(make("SPC001", f"no reference specimen for {what} in the library",
+                             evidence={"library": str(lib.root)}))
+        checks.append(CheckResult("specimen", None, "not_run",
+                                  reason="no specimen for this document type"))
+        return _finish(capture, findings, checks, mrz, reading, None, None, None, timings, t0, {})
+    if best is None:
+        findings.append(make("SPC002", "the capture could not be aligned to "
+                             + ", ".join(sorted({s.id for s, _ in cands}))
+                             + ": the comparison could not be made",
+                             evidence={"candidates": sorted({s.id for s, _ in cands})}))
+        checks.append(CheckResult("specimen", None, "not_run",
+                                  reason="the capture could not be aligned to the specimen"))
+        return _finish(capture, findings, checks, mrz, reading, cands[0][0].id, None, None,
+                       timings, t0, {})
+
+    t2 = time.perf_counter()
+    spec, side, a = best.spec, best.side, best.alignment
+    ref = _reference(spec, side)
+    h, w = ref["white"].shape[:2]
+    cap: dict[str, np.ndarray] = {}
+    for light, img in capture.images.items():
+        if img.shape[:2] != capture.white.shape[:2]:
+            continue  # another geometry: not aligned here
+        warped = warp_to_reference(img, a, (w, h))
+        if light == "ir" and warped.ndim == 3:
+            warped = cv2.cvtColor(warped, cv2.COLOR_BGR2GRAY)
+        cap[light] = warped
+    ones = np.full(capture.white.shape[:2], 255, np.uint8)
+    covered = cv2.warpPerspective(ones, a.homography, (w, h), flags=cv2.INTER_NEAREST)
+    covered = cv2.erode(covered, np.ones((5, 5), np.uint8))
+    ref_lights = {k: (cv2.cvtColor(v, cv2.COLOR_BGR2GRAY) if k == "ir" else v)
+                  for k, v in ref.items()}
+    quality = _quality(cap["white"], ref["white"], covered, a, spec)
+    glare = ((M.gray(cap["white"]) >= 252) & (M.gray(ref["white"]) < 245)).astype(np.uint8) * 255
+    glare = cv2.dilate(glare, np.ones((9, 9), np.uint8))
+    sharp = quality["sharpness"] >= SHARP_ENOUGH and quality["dpi"] >= MIN_DPI
+    qclass = "high" if quality["dpi"] >= 250 and quality["sharpness"] >= 0.15 else "low"
+    quality["class"] = qclass  # type: ignore[assignment]
+    if not sharp:
+        findings.append(make("CAP001" if quality["dpi"] >= 150 else "CAP003",
+                             "the capture is too blurred or too coarse for fine-detail checks",
+                             evidence={k: round(v, 3) for k, v in quality.items()
+                                       if isinstance(v, float)}))
+    if glare[covered > 0].mean() > 0.01 * 255:
+        findings.append(make("CAP002", "glare covers part of the capture",
+                             evidence={"fraction": round(float(glare[covered > 0].mean()) / 255,
+                                                         3)}))
+    ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines,
+                  Thresholds({} if thresholds_off else load_calibration(spec)), qclass, sharp, glare, ocr if callable(ocr) else None)
+    timings["prepare"] = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    for zone in spec.zones_of(side=side):
+        fn = BY_KIND.get(zone.kind)
+        if fn is not None:
+            checks.extend(fn(ctx, zone))
+    checks.extend(check_uv_paper(ctx))
+    for c in checks:
+        if c.finding is not None:
+            findings.append(c.finding)
+    timings["checks"] = time.perf_counter() - t3
+    return _finish(capture, findings, checks, mrz, reading, spec.id, side, a, timings, t0,
+                   quality, ctx.measurements)
+
+
+def family(check: str) -> str:
+    return check.split(".")[0]
+
+
+def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, list[str]]:
+    """The verdict and the reasons for it (see the module docstring)."""
+    failed = [c for c in checks if c.status == "failed"]
+    errors = [c for c in failed if c.finding is not None and c.finding.severity == "error"]
+    families = sorted({family(c.check) for c in errors})
+    far = [c for c in errors if (c.margin or 0) >= STRONG_MARGIN]
+    mrz_errors = [f for f in findings if f.code.startswith("MRZ") and f.severity == "error"]
+    integrity = [f for f in mrz_errors if f.code in MRZ_INTEGRITY]
+    reasons: list[str] = []
+    if len(families) >= 2:
+        reasons.append(f"failed checks in {len(families)} independent families: "
+                       + ", ".join(families))
+    if far:
+        reasons += [f"{c.check} on {c.zone} far past its threshold ({c.score:.3g} against "
+                    f"{c.threshold:.3g})" for c in far]
+    if integrity and failed:
+        reasons.append("MRZ check-digit errors together with failed visual checks")
+    if reasons:
+        return STRONG, reasons
+    if failed:
+        reasons += [f"{c.check} failed on {c.zone}" for c in failed]
+    if mrz_errors:
+        reasons += [f"MRZ: {f.code} {f.message}" for f in mrz_errors]
+    spec = [f for f in findings if f.code in ("SPC001", "SPC002")]
+    reasons += [f"{f.code}: {f.message}" for f in spec]
+    if reasons:
+        return REFER, reasons
+    return NO_ANOMALIES, ["every check that ran passed"]
+
+
+def _finish(capture: Capture, findings: list[Finding], checks: list[CheckResult], mrz: Any,
+            reading: Any, specimen: str | None, side: str | None, alignment: Alignment | None,
+            timings: dict[str, float], t0: float, quality: dict[str, Any],
+            measurements: dict[str, float] | None = None) -> Examination:
+    v, reasons = verdict(findings, checks)
+    timings["total"] = time.perf_counter() - t0
+    return Examination(capture.name, v, reasons, findings, checks, mrz, reading, specimen, side,
+                       alignment.to_dict() if alignment else None, capture.lights,
+                       {k: round(t, 4) for k, t in timings.items()}, quality,
+                       measurements or {})

@@ -1,0 +1,93 @@
+"""Per-check thresholds of a specimen, calibrated on captures of genuine documents.
+
+Stored beside the description as ``calibration.toml``::
+
+    [meta]
+    captures = 60            # genuine captures the thresholds rest on
+    created = 2026-11-28
+
+    [[thresholds]]
+    check = "viz.text"
+    zone = "birth_date"
+    quality = "high"         # capture quality class: high (reader, scan) or low (phone)
+    value = 0.62
+    n = 40                   # measurements behind this threshold
+    direction = "min"
+
+A threshold comes only from genuine material: for a check that passes at or above its threshold
+(``min``), a low quantile of the genuine scores less a margin; for one that passes at or below it
+(``max``), a high quantile plus a margin.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tomli_w
+
+from docfraud.errors import SpecimenFormatError
+from docfraud.specimens.model import Specimen
+
+FILE = "calibration.toml"
+#: The quantile of genuine scores a threshold starts from, and the margin added beyond it, in
+#: units of the scores' spread (interquartile range).
+QUANTILE = 0.01
+MARGIN_IQR = 0.75
+MIN_SAMPLES = 5
+
+Calibration = dict[tuple[str, str, str], tuple[float, int]]
+
+
+def load_calibration(spec: Specimen) -> Calibration:
+    path = Path(spec.path) / FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecimenFormatError(f"{path}: cannot be read ({exc})") from None
+    out: Calibration = {}
+    for i, t in enumerate(data.get("thresholds", [])):
+        try:
+            out[(str(t["check"]), str(t["zone"]), str(t["quality"]))] = (float(t["value"]),
+                                                                         int(t.get("n", 0)))
+        except (KeyError, TypeError, ValueError):
+            raise SpecimenFormatError(f"{path}: thresholds[{i}] needs check, zone, quality and "
+                                      "value") from None
+    return out
+
+
+def threshold_from(scores: list[float], direction: str) -> float:
+    """A threshold from genuine scores (see the module docstring)."""
+    a = np.asarray([s for s in scores if np.isfinite(s)], np.float64)
+    q1, q3 = np.percentile(a, [25, 75])
+    spread = max(q3 - q1, 1e-3 * max(abs(np.median(a)), 1.0))
+    if direction == "min":
+        return float(np.quantile(a, QUANTILE) - MARGIN_IQR * spread)
+    return float(np.quantile(a, 1 - QUANTILE) + MARGIN_IQR * spread)
+
+
+def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[float]],
+                     directions: dict[str, str], captures: int,
+                     extra: dict[str, Any] | None = None) -> Path:
+    """Write ``calibration.toml`` from genuine scores per (check, zone, quality)."""
+    rows = []
+    for (check, zone, quality), scores in sorted(samples.items()):
+        finite = [s for s in scores if np.isfinite(s)]
+        if len(finite) < MIN_SAMPLES:
+            continue
+        direction = directions[check]
+        rows.append({"check": check, "zone": zone, "quality": quality,
+                     "value": round(threshold_from(finite, direction), 5), "n": len(finite),
+                     "direction": direction,
+                     "genuine_median": round(float(np.median(finite)), 5)})
+    data = {"meta": {"captures": captures, "created": date.today(), **(extra or {})},
+            "thresholds": rows}
+    path = Path(spec.path) / FILE
+    path.write_text("# Thresholds calibrated on captures of genuine documents; see "
+                    "docs/specimens.md.\n" + tomli_w.dumps(data), encoding="utf-8")
+    return path
