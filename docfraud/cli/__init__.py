@@ -16,6 +16,7 @@ from rich.console import Console
 
 from docfraud import __version__
 from docfraud.cli.demo import demo
+from docfraud.cli.examine_cmd import examine_cmd
 from docfraud.cli.mrz_cmd import mrz_app
 from docfraud.cli.specimen_cmd import specimen_app
 from docfraud.cli.synth_cmd import synth
@@ -23,8 +24,9 @@ from docfraud.errors import DocfraudError
 
 app = typer.Typer(
     name="docfraud",
-    help="Examine travel documents for fraud: ICAO 9303 MRZ checks (more to come: image "
-         "reading, specimen comparison, batches, a checkpoint web app, training material).",
+    help="Examine travel documents for fraud: read and check the MRZ (ICAO 9303), compare the "
+         "document with its reference specimen under white, infrared and ultraviolet light, and "
+         "generate fictional-issuer specimens and forgeries for tests and training.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -33,6 +35,7 @@ app = typer.Typer(
 app.add_typer(mrz_app, name="mrz")
 app.add_typer(specimen_app, name="specimen")
 app.command("demo")(demo)
+app.command("examine")(examine_cmd)
 app.command("synth")(synth)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

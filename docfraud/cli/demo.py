@@ -28,32 +28,66 @@ def find_samples(explicit: Path | None) -> Path:
 def demo(
     samples: Optional[Path] = typer.Option(None, "--samples", help="The samples folder "
                                                                    "(default: ./samples)."),
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Where to write the reports."),
     as_of: str = typer.Option("2026-11-28", "--as-of", metavar="YYYY-MM-DD",
                               help="Reference date, fixed so the demo output is reproducible."),
 ) -> None:
-    """Check every bundled sample MRZ (samples/mrz/*.txt) and print what was found."""
+    """Examine every bundled sample capture against its specimen and write the reports
+    (HTML, JSON, annotated PNG); then check the sample MRZ texts."""
+    from docfraud.cli.examine_cmd import STYLE, write_reports
     from docfraud.cli.mrz_cmd import parse_date
+    from docfraud.examine.capture import is_light_variant, load_capture
+    from docfraud.examine.engine import examine_document
+    from docfraud.specimens import Library
 
-    folder = find_samples(samples) / "mrz"
-    files = sorted(folder.glob("*.txt"))
-    if not files:
-        raise InputFileError(f"no sample MRZ files (*.txt) in {folder}")
+    root = find_samples(samples)
     ref = parse_date(as_of, "--as-of")
     console = Console(highlight=False)
-    table = Table(title=f"docfraud {len(files)} sample MRZs, checked as of {as_of}",
-                  header_style="bold")
-    for col in ("sample", "format", "result", "findings"):
+    captures = sorted(p for p in (root / "captures").glob("*.jpg") if not is_light_variant(p))
+    if not captures:
+        raise InputFileError(f"no sample captures (*.jpg) in {root / 'captures'}")
+    lib = Library()
+    table = Table(title=f"docfraud examined {len(captures)} sample captures "
+                        f"(reports in {out}/)", header_style="bold")
+    for col in ("capture", "lights", "specimen", "verdict", "findings", "ms"):
         table.add_column(col)
+    groups: dict[str, list[Path]] = {}
+    for path in captures:  # a card's sides: NAME-front.jpg and NAME-back.jpg
+        key = path.stem.rsplit("-", 1)[0] if path.stem.endswith(("-front", "-back")) else path.stem
+        groups.setdefault(key, []).append(path)
+    results = []
+    for paths in groups.values():
+        exams = examine_document([load_capture(p) for p in paths], lib, as_of=ref)
+        results += list(zip(paths, exams))
+    for path, ex in results:
+        stem = out / path.stem
+        write_reports(ex, json_path=stem.with_suffix(".json"), html_path=stem.with_suffix(".html"),
+                      png_path=stem.with_suffix(".png"))
+        codes = sorted({f.code for f in ex.findings if f.severity != "info"
+                        and f.code not in ("MRZ204",)})
+        table.add_row(path.name, "/".join(ex.lights), ex.specimen or "-",
+                      f"[{STYLE.get(ex.verdict, 'bold')}]{ex.verdict}[/]",
+                      ", ".join(codes) or "-", f"{ex.timings.get('total', 0) * 1000:.0f}")
+    console.print(table)
+    console.print("Which samples are forged, and how, is in samples/captures/labels.json. Open "
+                  f"{out}/NAME.html for a report; docfraud examine FILE --html F for your own "
+                  "captures.\n")
+
+    folder = root / "mrz"
+    files = sorted(folder.glob("*.txt"))
+    t2 = Table(title=f"{len(files)} sample MRZ texts, checked as of {as_of}", header_style="bold")
+    for col in ("sample", "format", "result", "findings"):
+        t2.add_column(col)
     for path in files:
         try:
             m = parse(path.read_text(encoding="utf-8"), as_of=ref)
         except DocfraudError as exc:
-            table.add_row(path.stem, "-", f"[red]{exc.code}[/]", exc.message)
+            t2.add_row(path.stem, "-", f"[red]{exc.code}[/]", exc.message)
             continue
         errors = [f for f in m.findings if f.severity == "error"]
         result = "[green]no errors[/]" if not errors else f"[bold red]{len(errors)} error(s)[/]"
-        codes = ", ".join(f"{f.code}" for f in m.findings) or "-"
-        table.add_row(path.stem, m.format, result, codes)
-    console.print(table)
+        codes = ", ".join(f.code for f in m.findings if f.severity != "info") or "-"
+        t2.add_row(path.stem, m.format, result, codes)
+    console.print(t2)
     console.print("Details of any sample: docfraud mrz check -f samples/mrz/NAME.txt --explain; "
                   "finding codes are documented in docs/findings.md.")

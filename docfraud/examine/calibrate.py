@@ -12,10 +12,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
-from docfraud.compare.checks import CHECKS
+from docfraud.compare.checks import CHECKS, SLACK
 from docfraud.errors import DocfraudError, UsageError
 from docfraud.examine.capture import is_light_variant, load_capture
-from docfraud.examine.engine import examine
+from docfraud.examine.engine import examine_document
 from docfraud.specimens import Library, Specimen
 from docfraud.specimens.calibration import save_calibration
 
@@ -30,27 +30,32 @@ def calibrate(spec: Specimen, captures: list[Path], *,
     samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     used = 0
     skipped: list[str] = []
-    for i, path in enumerate(files, 1):
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    for path in files:  # a card's sides (NAME-front, NAME-back) are examined together
+        key = path.stem.rsplit("-", 1)[0] if path.stem.endswith(("-front", "-back")) \
+            else path.stem
+        groups.setdefault((path.parent, key), []).append(path)
+    for i, paths in enumerate(groups.values(), 1):
         try:
-            ex = examine(load_capture(path), lib, thresholds_off=True)
+            exams = examine_document([load_capture(p) for p in paths], lib, thresholds_off=True)
         except DocfraudError as exc:
-            skipped.append(f"{path.name}: {exc.code}")
+            skipped.append(f"{paths[0].name}: {exc.code}")
             continue
-        if ex.specimen != spec.id:
-            skipped.append(f"{path.name}: not aligned to {spec.id}")
-            continue
-        used += 1
-        quality = str(ex.capture_quality.get("class", "high"))
-        for key, score in ex.measurements.items():
-            check, zone = key.split(":", 1)
-            samples[(check, zone, quality)].append(score)
+        for path, ex in zip(paths, exams):
+            if ex.specimen != spec.id:
+                skipped.append(f"{path.name}: not aligned to {spec.id}")
+                continue
+            used += 1
+            quality = str(ex.capture_quality.get("class", "high"))
+            for key, score in ex.measurements.items():
+                check, zone = key.split(":", 1)
+                samples[(check, zone, quality)].append(score)
         if progress:
             progress(i)
     if used == 0:
         raise UsageError(f"none of the {len(files)} captures could be compared with {spec.id}")
     directions = {name: spec_[0] for name, spec_ in CHECKS.items()}
-    path = save_calibration(spec, samples, directions, used,
-                            {"skipped": len(skipped)})
+    path = save_calibration(spec, samples, directions, used, {"skipped": len(skipped)}, SLACK)
     return path, {"captures": used, "skipped": skipped, "thresholds": len(samples)}
 
 

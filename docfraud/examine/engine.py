@@ -104,10 +104,12 @@ def _quality(cap_white: np.ndarray, ref_white: np.ndarray, covered: np.ndarray,
 def examine(capture: Capture, library: Library | None = None, *, as_of: date | None = None,
             reader: Callable[[np.ndarray], Any] | None = None,
             ocr: Callable[[np.ndarray], str] | None | bool = True,
-            thresholds_off: bool = False) -> Examination:
+            thresholds_off: bool = False, document_mrz: Any = None) -> Examination:
     """Examine one capture (one side of a document) against the specimen library.
 
     ``thresholds_off`` ignores the specimens' calibrated thresholds (used while calibrating).
+    ``document_mrz``: the MRZ reading of another side of the same document (a card's front has
+    no MRZ; its visual zone is checked against the back's), used when this side has none.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -125,6 +127,9 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     checks: list[CheckResult] = []
 
     reading = reader(capture.white)
+    own_mrz = reading is not None
+    if reading is None and document_mrz is not None:
+        reading = document_mrz
     timings["read_mrz"] = time.perf_counter() - t0
     mrz = None
     mrz_lines = None
@@ -136,12 +141,15 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                 mrz = parse(mrz_lines, as_of=as_of)
             except MRZError:
                 mrz = None
-        if mrz is not None:
+        if mrz is not None and own_mrz:
             findings.extend(mrz.findings)
 
     t1 = time.perf_counter()
     best: _Side | None = None
     cands = _candidates(lib, mrz)
+    if mrz is not None and not own_mrz:  # this side has no MRZ: the other sides of its type
+        cands = [(sp, side.name) for sp, _ in cands for side in sp.sides
+                 if side.name != sp.mrz_side]
     for spec, side in cands:
         ref = _reference(spec, side)
         if "white" not in ref:
@@ -214,8 +222,10 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
         if c.finding is not None:
             findings.append(c.finding)
     timings["checks"] = time.perf_counter() - t3
-    return _finish(capture, findings, checks, mrz, reading, spec.id, side, a, timings, t0,
-                   quality, ctx.measurements)
+    ex = _finish(capture, findings, checks, mrz, reading, spec.id, side, a, timings, t0,
+                 quality, ctx.measurements)
+    ex.images, ex.reference, ex.homography = cap, ref_lights, a.homography
+    return ex
 
 
 def family(check: str) -> str:
@@ -262,3 +272,24 @@ def _finish(capture: Capture, findings: list[Finding], checks: list[CheckResult]
                        alignment.to_dict() if alignment else None, capture.lights,
                        {k: round(t, 4) for k, t in timings.items()}, quality,
                        measurements or {})
+
+
+def examine_document(captures: list[Capture], library: Library | None = None,
+                     **kw: Any) -> list[Examination]:
+    """Examine the sides of one document (a card's front and back): the MRZ read on one side
+    serves the visual-zone checks of the others."""
+    from docfraud.imaging.mrz import read_mrz
+
+    lib = library or Library()
+    reading = None
+    for cap in captures:
+        reading = read_mrz(cap.white, as_of=kw.get("as_of"))
+        if reading is not None:
+            break
+    return [examine(cap, lib, document_mrz=reading, **kw) for cap in captures]
+
+
+def worst(verdicts: list[str]) -> str:
+    """The most serious of several verdicts (a document's, from its sides')."""
+    order = {NO_ANOMALIES: 0, REFER: 1, STRONG: 2}
+    return max(verdicts, key=lambda v: order.get(v, 1)) if verdicts else NO_ANOMALIES

@@ -32,6 +32,10 @@ class Examination:
     timings: dict[str, float] = field(default_factory=dict)
     capture_quality: dict[str, Any] = field(default_factory=dict)
     measurements: dict[str, float] = field(default_factory=dict)
+    #: the capture warped into the reference's frame, and the reference, per light (for reports)
+    images: dict[str, Any] = field(default_factory=dict, repr=False)
+    reference: dict[str, Any] = field(default_factory=dict, repr=False)
+    homography: Any = field(default=None, repr=False)
 
     def coverage(self) -> dict[str, list[dict[str, Any]]]:
         """Checks by outcome: what ran and passed, failed, or did not run and why."""

@@ -14,9 +14,11 @@ Stored beside the description as ``calibration.toml``::
     n = 40                   # measurements behind this threshold
     direction = "min"
 
-A threshold comes only from genuine material: for a check that passes at or above its threshold
-(``min``), a low quantile of the genuine scores less a margin; for one that passes at or below it
-(``max``), a high quantile plus a margin.
+A threshold comes only from genuine material: the median of the genuine scores, less (for a check
+that passes at or above its threshold, ``min``) or plus (``max``) a margin of five robust standard
+deviations (1.4826 times the median absolute deviation), and never less than the check's known
+measurement noise (its slack). Robust statistics keep one odd calibration capture from loosening
+a threshold for every document after it.
 """
 
 from __future__ import annotations
@@ -33,10 +35,8 @@ from docfraud.errors import SpecimenFormatError
 from docfraud.specimens.model import Specimen
 
 FILE = "calibration.toml"
-#: The quantile of genuine scores a threshold starts from, and the margin added beyond it, in
-#: units of the scores' spread (interquartile range).
-QUANTILE = 0.01
-MARGIN_IQR = 0.75
+#: The margin of a threshold beyond the genuine median, in robust standard deviations.
+MARGIN_SIGMA = 5.0
 MIN_SAMPLES = 5
 
 Calibration = dict[tuple[str, str, str], tuple[float, int]]
@@ -61,19 +61,23 @@ def load_calibration(spec: Specimen) -> Calibration:
     return out
 
 
-def threshold_from(scores: list[float], direction: str) -> float:
-    """A threshold from genuine scores (see the module docstring)."""
+def threshold_from(scores: list[float], direction: str, slack: float = 0.0) -> float:
+    """A threshold from genuine scores (see the module docstring).
+
+    >>> round(threshold_from([0.95, 0.96, 0.94, 0.97, 0.95, 0.2], "min", slack=0.1), 3)
+    0.85
+    """
     a = np.asarray([s for s in scores if np.isfinite(s)], np.float64)
-    q1, q3 = np.percentile(a, [25, 75])
-    spread = max(q3 - q1, 1e-3 * max(abs(np.median(a)), 1.0))
-    if direction == "min":
-        return float(np.quantile(a, QUANTILE) - MARGIN_IQR * spread)
-    return float(np.quantile(a, 1 - QUANTILE) + MARGIN_IQR * spread)
+    med = float(np.median(a))
+    sigma = 1.4826 * float(np.median(np.abs(a - med)))
+    margin = max(MARGIN_SIGMA * sigma, slack)
+    return med - margin if direction == "min" else med + margin
 
 
 def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[float]],
                      directions: dict[str, str], captures: int,
-                     extra: dict[str, Any] | None = None) -> Path:
+                     extra: dict[str, Any] | None = None,
+                     slack: dict[str, float] | None = None) -> Path:
     """Write ``calibration.toml`` from genuine scores per (check, zone, quality)."""
     rows = []
     for (check, zone, quality), scores in sorted(samples.items()):
@@ -82,7 +86,9 @@ def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[fl
             continue
         direction = directions[check]
         rows.append({"check": check, "zone": zone, "quality": quality,
-                     "value": round(threshold_from(finite, direction), 5), "n": len(finite),
+                     "value": round(threshold_from(finite, direction,
+                                                   (slack or {}).get(check, 0.0)), 5),
+                     "n": len(finite),
                      "direction": direction,
                      "genuine_median": round(float(np.median(finite)), 5)})
     data = {"meta": {"captures": captures, "created": date.today(), **(extra or {})},

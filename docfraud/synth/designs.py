@@ -310,11 +310,11 @@ def utopia_visa() -> SpecimenDesign:
     r = [16.0, 21.6, 27.2, 32.8, 38.4, 44.0, 49.6]
     lay.field("valid_for", "Valid for / Valida en", c1, r[0], "extra:valid_for", 25.0)
     lay.field("valid_from", "From / Dum", c2, r[0], "extra:valid_from", 22.0)
-    lay.field("expiry_date", "Until / Fina", c3, r[0], "expiry_date", 14.5, mrz_field="expiry_date",
+    lay.field("expiry_date", "Until / Fina", c3, r[0], "expiry_date", 18.0, mrz_field="expiry_date",
               date_format="DD MMM YYYY")
     lay.field("visa_type", "Type of visa / Tipo", c1, r[1], "extra:visa_type", 25.0)
     lay.field("entries", "Entries / Eniroj", c2, r[1], "extra:entries", 22.0)
-    lay.field("duration", "Duration of stay / Dauro", c3, r[1], "extra:duration", 14.5)
+    lay.field("duration", "Duration of stay / Dauro", c3, r[1], "extra:duration", 18.0)
     lay.field("document_number", "Visa No. / Numero", c1, r[2], "document_number", 25.0,
               mrz_field="document_number", font=FONT_BOLD, cap=1.9)
     lay.field("place_of_issue", "Issued at / Emisa en", c2, r[2], "extra:place_of_issue", 22.0)

@@ -1,0 +1,140 @@
+"""Pictures for reports: the capture with its zones coloured by result, zone crops, heatmaps."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
+from docfraud.specimens import Library, Specimen
+
+#: BGR colours
+COLOURS = {"passed": (60, 160, 40), "failed": (40, 40, 220), "not_run": (150, 150, 150)}
+VERDICT_COLOURS = {NO_ANOMALIES: (60, 150, 40), REFER: (0, 150, 240), STRONG: (30, 30, 200)}
+PERSONAL_KINDS = ("portrait", "ghost_portrait", "signature")
+
+
+def _spec(ex: Examination) -> Specimen | None:
+    if ex.specimen is None:
+        return None
+    try:
+        return Library().get(ex.specimen)
+    except Exception:  # noqa: BLE001 - a report without zones is still a report
+        return None
+
+
+def zone_status(ex: Examination) -> dict[str, str]:
+    """Each zone's outcome: failed if any of its checks failed, else passed if any ran."""
+    out: dict[str, str] = {}
+    for c in ex.checks:
+        if c.zone is None:
+            continue
+        prev = out.get(c.zone)
+        if c.status == "failed" or prev is None or (prev == "not_run" and c.status == "passed"):
+            out[c.zone] = c.status if prev != "failed" else prev
+    return out
+
+
+def redact_image(img: np.ndarray, spec: Specimen | None, side: str | None) -> np.ndarray:
+    """Mask personal data in a picture of the document (in the specimen's frame): every dark
+    printed text outside the specimen's static texts and microprint is blacked out, and the
+    portraits and signature are blurred beyond recognition."""
+    if spec is None:
+        return cv2.GaussianBlur(img, (0, 0), 12)
+    from docfraud.compare.checks import text_map
+
+    out = img.copy()
+    k = spec.px_per_mm * img.shape[1] / spec.size_px[0]
+
+    def box(z, pad: float = 0.0):  # type: ignore[no-untyped-def]
+        x, y, w, h = z.bbox_mm
+        return (max(int((x - pad) * k), 0), max(int((y - pad) * k), 0),
+                int((x + w + pad) * k), int((y + h + pad) * k))
+
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
+    tm = text_map(grey, stroke_px=max(5, int(round(1.2 * k)) | 1))
+    ink = (tm > 0.35 * max(float(np.percentile(tm, 99.7)), 30.0)).astype(np.uint8)
+    for z in spec.zones_of(side=side):
+        if z.kind in ("static_text", "microprint", "background", "uv_pattern", "ove"):
+            if z.kind in ("static_text", "microprint"):
+                x0, y0, x1, y1 = box(z)
+                ink[y0:y1, x0:x1] = 0
+    ink = cv2.dilate(ink, np.ones((max(3, int(1.2 * k)), max(3, int(1.2 * k))), np.uint8))
+    out[ink > 0] = 45
+    for z in spec.zones_of(side=side):
+        if z.kind in PERSONAL_KINDS or z.kind in ("viz_field", "mrz", "barcode_2d"):
+            x0, y0, x1, y1 = box(z)
+            if z.kind in PERSONAL_KINDS:
+                out[y0:y1, x0:x1] = cv2.GaussianBlur(img[y0:y1, x0:x1], (0, 0), 15)
+            else:
+                out[y0:y1, x0:x1] = 45
+    return out
+
+
+def annotated(ex: Examination, *, redact: bool = False, light: str = "white",
+              width: int = 1400) -> np.ndarray:
+    """The capture (in the specimen's frame when it was aligned) with every checked zone outlined
+    in the colour of its result, and a verdict banner."""
+    spec = _spec(ex)
+    img = ex.images.get(light)
+    if img is None:
+        img = np.full((600, 900, 3), 235, np.uint8)
+    if img.ndim == 2:
+        img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if redact:
+        img = redact_image(img, spec, ex.side)
+    scale = width / img.shape[1]
+    img = cv2.resize(img, (width, round(img.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    if spec is not None:
+        k = spec.px_per_mm * scale
+        status = zone_status(ex)
+        for z in spec.zones_of(side=ex.side):
+            st = status.get(z.id)
+            if st is None:
+                continue
+            pts = np.array([[x * k, y * k] for x, y in z.polygon_mm], np.int32)
+            cv2.polylines(img, [pts], True, COLOURS[st], 3 if st == "failed" else 1,
+                          cv2.LINE_AA)
+            if st == "failed":
+                cv2.putText(img, z.id, (int(pts[:, 0].min()) + 3, int(pts[:, 1].min()) + 16),
+                            cv2.FONT_HERSHEY_SIMPLEX, 0.5, COLOURS[st], 1, cv2.LINE_AA)
+    banner = np.full((56, img.shape[1], 3), VERDICT_COLOURS.get(ex.verdict, (90, 90, 90)),
+                     np.uint8)
+    cv2.putText(banner, ex.verdict.upper(), (14, 38), cv2.FONT_HERSHEY_SIMPLEX, 1.0,
+                (255, 255, 255), 2, cv2.LINE_AA)
+    return np.vstack([banner, img])
+
+
+def zone_crops(ex: Examination, zone_id: str, light: str = "white", pad_mm: float = 1.0,
+               height: int = 140) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(questioned, reference, difference heatmap) crops of a zone, each ``height`` tall."""
+    spec = _spec(ex)
+    if spec is None or light not in ex.images or light not in ex.reference:
+        return None
+    try:
+        z = spec.zone(zone_id)
+    except KeyError:
+        return None
+    k = spec.px_per_mm
+    x, y, w, h = z.bbox_mm
+    H, W = ex.reference[light].shape[:2]
+    x0, y0 = max(int((x - pad_mm) * k), 0), max(int((y - pad_mm) * k), 0)
+    x1, y1 = min(int((x + w + pad_mm) * k), W), min(int((y + h + pad_mm) * k), H)
+    q = ex.images[light][y0:y1, x0:x1]
+    r = ex.reference[light][y0:y1, x0:x1]
+    if q.size == 0 or r.size == 0:
+        return None
+    if q.ndim == 2:
+        q = cv2.cvtColor(q, cv2.COLOR_GRAY2BGR)
+    if r.ndim == 2:
+        r = cv2.cvtColor(r, cv2.COLOR_GRAY2BGR)
+    gq = cv2.GaussianBlur(cv2.cvtColor(q, cv2.COLOR_BGR2GRAY).astype(np.float32), (0, 0), 1.5)
+    gr = cv2.GaussianBlur(cv2.cvtColor(r, cv2.COLOR_BGR2GRAY).astype(np.float32), (0, 0), 1.5)
+    diff = np.abs(gq - gr)
+    diff = np.clip(diff / max(float(np.percentile(diff, 99.5)), 20.0) * 255, 0, 255)
+    heat = cv2.applyColorMap(diff.astype(np.uint8), cv2.COLORMAP_INFERNO)
+    s = height / q.shape[0]
+    size = (max(1, round(q.shape[1] * s)), height)
+    return (cv2.resize(q, size, interpolation=cv2.INTER_AREA),
+            cv2.resize(r, size, interpolation=cv2.INTER_AREA),
+            cv2.resize(heat, size, interpolation=cv2.INTER_AREA))
