@@ -740,7 +740,7 @@ def check_uv_dull(ctx: Context, zone: Zone) -> list[CheckResult]:
     ref, cap = ctx.crops(zone, "uv")
     score = (_uv_level(cap) + 8) / (_uv_level(ref) + 8)
     return [result(ctx, "uv.dull", zone, score,
-                   message=f"{zone.label} fluoresces under UV ({score:.1f} times the specimen)")]
+                   message=f"{zone.label}: glows under UV ({score:.1f} times the specimen's level)")]
 
 
 def check_uv_pattern(ctx: Context, zone: Zone) -> list[CheckResult]:

@@ -92,5 +92,8 @@ def to_dict(ex: Examination, *, redact: bool = False) -> dict[str, Any]:
     }
     if redact:
         out = scrub(out, personal_strings(ex))
+        if out.get("mrz"):
+            for name in ("birth_date", "expiry_date"):  # masked dates are not dates
+                out["mrz"]["fields"][name] = None
         out["redacted"] = True
     return out

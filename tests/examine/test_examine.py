@@ -1,0 +1,169 @@
+"""The examination: verdicts, coverage, not-run paths, reports, the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import jsonschema
+import numpy as np
+import pytest
+from referencing import Registry, Resource
+
+from docfraud.cli import main
+from docfraud.examine.capture import load_capture
+from docfraud.examine.engine import examine, examine_document, verdict, worst
+from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG
+from docfraud.mrz.generate import generate
+from docfraud.report import annotated, to_dict, to_html
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples" / "captures"
+LABELS = {it["id"]: it for it in json.loads((SAMPLES / "labels.json").read_text())["items"]}
+SCHEMAS = ROOT / "docs" / "schema"
+
+
+def validator():
+    reg = Registry()
+    for name in ("mrz-check.schema.json", "examination.schema.json"):
+        schema = json.loads((SCHEMAS / name).read_text())
+        reg = reg.with_resource(schema["$id"], Resource.from_contents(schema))
+        reg = reg.with_resource(name, Resource.from_contents(schema))
+    schema = json.loads((SCHEMAS / "examination.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema, registry=reg)
+
+
+@pytest.fixture(scope="module")
+def genuine_reader():
+    assert LABELS["0001"]["genuine"] and LABELS["0001"]["capture"]["kind"] == "reader"
+    return examine(load_capture(SAMPLES / "0001.jpg"))
+
+
+@pytest.fixture(scope="module")
+def reprint_reader():
+    assert LABELS["0004"]["forgery"]["type"] == "reprint"
+    return examine(load_capture(SAMPLES / "0004.jpg"))
+
+
+def test_genuine_reader_capture_has_no_anomalies(genuine_reader):
+    ex = genuine_reader
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+    assert ex.specimen == "UTO/P-2024" and ex.lights == ("white", "ir", "uv")
+    cov = ex.coverage()
+    assert len(cov["passed"]) > 30 and not cov["failed"]
+    kinds = {c["check"].split(".")[0] for c in cov["passed"]}
+    assert {"layout", "background", "viz", "mrz", "ir", "uv", "portrait", "ghost"} <= kinds
+
+
+def test_reprint_is_a_strong_indicator(reprint_reader):
+    ex = reprint_reader
+    assert ex.verdict == STRONG
+    codes = {f.code for f in ex.findings}
+    assert codes & {"BKG001", "BKG002", "UV001", "UV002", "IR001"}
+
+
+def test_scan_has_no_ir_or_uv_checks():
+    ex = examine(load_capture(SAMPLES / "0003.jpg"))  # a flatbed scan: white light only
+    not_run = {(c["check"], c["reason"]) for c in ex.coverage()["not_run"]}
+    assert ("ir.visible", "no infrared image") in not_run
+    assert ("uv.motif", "no ultraviolet image") in not_run
+
+
+def test_card_front_is_checked_against_the_back_mrz():
+    exams = examine_document([load_capture(SAMPLES / "0007-front.jpg"),
+                              load_capture(SAMPLES / "0007-back.jpg")])
+    front, back = exams
+    assert front.specimen == back.specimen == "ZZA/ID-2023"
+    assert front.side == "front" and back.side == "back"
+    ran = {c.check for c in front.checks if c.status != "not_run"}
+    assert "viz.text" in ran  # the front's fields against the back's MRZ
+    alteration = examine_document([load_capture(SAMPLES / "0008-front.jpg"),
+                                   load_capture(SAMPLES / "0008-back.jpg")])
+    assert LABELS["0008"]["forgery"]["type"] == "viz_alteration"
+    assert worst([e.verdict for e in alteration]) != NO_ANOMALIES
+
+
+def _mrz_page(issuer: str) -> np.ndarray:
+    lines = generate("TD3", document_code="P", issuing_state=issuer, surname="DOE",
+                     document_number="X1234567", nationality=issuer, birth_date="1980-01-01",
+                     sex="F", expiry_date="2030-01-01")
+    img = np.full((700, 1100, 3), 235, np.uint8)
+    for i, line in enumerate(lines):
+        cv2.putText(img, line, (40, 560 + 50 * i), cv2.FONT_HERSHEY_PLAIN, 1.7, (20, 20, 20), 2)
+    return img
+
+
+def test_no_specimen_for_the_type_is_a_finding_not_a_crash():
+    from docfraud.examine.capture import Capture
+
+    ex = examine(Capture({"white": _mrz_page("FRA")}, name="fra"),
+                 reader=lambda img: _FakeReading(generate(
+                     "TD3", document_code="P", issuing_state="FRA", surname="DOE",
+                     document_number="X1234567", nationality="FRA", birth_date="1980-01-01",
+                     sex="F", expiry_date="2030-01-01")))
+    assert "SPC001" in {f.code for f in ex.findings}
+    assert ex.verdict == REFER and ex.specimen is None
+    assert ex.coverage()["not_run"][0]["reason"] == "no specimen for this document type"
+    assert ex.mrz is not None and ex.mrz.valid  # the MRZ checks still ran
+
+
+def test_unalignable_capture_is_not_called_a_forgery():
+    from docfraud.examine.capture import Capture
+
+    noise = (np.random.default_rng(1).random((700, 1000, 3)) * 255).astype(np.uint8)
+    ex = examine(Capture({"white": noise}, name="noise"),
+                 reader=lambda img: _FakeReading(generate(
+                     "TD3", document_code="P", issuing_state="UTO", surname="DOE",
+                     document_number="X1234567", nationality="UTO", birth_date="1980-01-01",
+                     sex="F", expiry_date="2030-01-01")))
+    assert "SPC002" in {f.code for f in ex.findings}
+    assert ex.verdict == REFER and not any(c.status == "failed" for c in ex.checks)
+
+
+class _FakeReading:
+    def __init__(self, lines):
+        self.lines = tuple(lines)
+
+
+def test_verdict_rules():
+    from docfraud.compare.result import CheckResult
+    from docfraud.findings import make
+
+    f = make("BKG001", "x")
+    one = [CheckResult("background.structure", "bg", "failed", 0.3, 0.35, "min", finding=f)]
+    assert verdict([f], one)[0] == REFER
+    g = make("UV002", "y")
+    two = one + [CheckResult("uv.motif", "m", "failed", 0.3, 0.35, "min", finding=g)]
+    assert verdict([f, g], two)[0] == STRONG
+    far = [CheckResult("uv.dull", "d", "failed", 9.0, 2.0, "max", finding=make("UV001", "z"))]
+    assert verdict([], far)[0] == STRONG
+    assert verdict([], [])[0] == NO_ANOMALIES
+    assert worst([NO_ANOMALIES, STRONG, REFER]) == STRONG
+
+
+def test_reports_json_schema_html_png_and_redaction(genuine_reader):
+    ex = genuine_reader
+    d = to_dict(ex)
+    validator().validate(d)
+    surname = ex.mrz.value("surname")
+    red = to_dict(ex, redact=True)
+    validator().validate(red)
+    assert surname in json.dumps(d) and surname not in json.dumps(red, ensure_ascii=False)
+    html = to_html(ex, redact=True)
+    assert html.startswith("<!doctype html>") and surname not in html
+    assert "data:image/jpeg;base64," in html and "Coverage" in html
+    png = annotated(ex)
+    assert png.ndim == 3 and png.shape[1] == 1400
+
+
+def test_cli_examine(tmp_path, capsys):
+    code = main(["examine", str(SAMPLES / "0004.jpg"), "--html", str(tmp_path / "r.html"),
+                 "--png", str(tmp_path / "r.png"), "--redact"])
+    assert code == 4  # strong indicators of forgery
+    assert (tmp_path / "r.html").stat().st_size > 10_000 and (tmp_path / "r.png").is_file()
+    assert "STRONG INDICATORS OF FORGERY" in capsys.readouterr().out
+    assert main(["examine", str(SAMPLES / "0001.jpg"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == NO_ANOMALIES
+    assert main(["examine", str(tmp_path / "missing.jpg")]) == 2
