@@ -12,7 +12,7 @@ import pytest
 from docfraud.mrz import parse
 from docfraud.mrz.generate import generate
 from docfraud.synth.capture import capture
-from docfraud.synth.holders import CULTURES, make_holder, mrz_fields, to_dict
+from docfraud.synth.holders import CULTURES, _latin, make_holder, mrz_fields, to_dict
 
 AS_OF = date(2026, 11, 28)
 
@@ -26,8 +26,9 @@ def test_holders_are_consistent_and_encode():
         assert h.birth_date < h.issue_date <= AS_OF < h.expiry_date
         assert (h.expiry_date - h.issue_date).days <= 10 * 366
         surnames, female, male = CULTURES[h.extra["culture"]]
-        pool = female if h.sex == "F" else male
+        pool = [_latin(g) for g in (female if h.sex == "F" else male)]
         assert any(h.given_names.startswith(g) for g in pool)
+        assert all(ord(c) < 0x370 for c in h.surname + h.given_names)  # printed in Latin script
         m = parse(generate("TD3", document_code="P", **mrz_fields(h)), as_of=AS_OF)
         assert m.valid and m.value("sex") == h.sex
     assert len(seen) >= 10  # many naming cultures
