@@ -115,6 +115,15 @@ def _altered_value(field: str, holder: Holder, rng: random.Random) -> tuple[Hold
         "given_names"
 
 
+def _pick_and_alter(design: SpecimenDesign, holder: Holder, rng: random.Random
+                    ) -> tuple[str, Holder]:
+    """A data field the design prints, and the holder with that field altered."""
+    fields = [f for f in ALTERABLE_FIELDS
+              if any(e.id == f for s in design.sides for e in s.elements)]
+    field = rng.choice(fields)
+    return field, _altered_value(field, holder, rng)[0]
+
+
 def _printed(design: SpecimenDesign, field: str, holder: Holder) -> str:
     el = next(e for s in design.sides for e in s.elements if e.id == field)
     fmt = getattr(el, "date_format", None)
@@ -208,10 +217,7 @@ def portrait_substitution(design: SpecimenDesign, holder: Holder, rng: random.Ra
 
 def viz_alteration(design: SpecimenDesign, holder: Holder, rng: random.Random, strength: float,
                    seed: int) -> tuple[Sides, dict]:
-    fields = [f for f in ALTERABLE_FIELDS
-              if any(e.id == f for s in design.sides for e in s.elements)]
-    field = rng.choice(fields)
-    altered, _ = _altered_value(field, holder, rng)
+    field, altered = _pick_and_alter(design, holder, rng)
     flaw = rng.choice(["font", "size", "colour"])
     el = next(e for s in design.sides for e in s.elements if e.id == field)
     change: dict[str, Any] = {}
@@ -376,10 +382,7 @@ def layout_shift(design: SpecimenDesign, holder: Holder, rng: random.Random, str
 
 def viz_mrz_mismatch(design: SpecimenDesign, holder: Holder, rng: random.Random, strength: float,
                      seed: int) -> tuple[Sides, dict]:
-    fields = [f for f in ALTERABLE_FIELDS
-              if any(e.id == f for s in design.sides for e in s.elements)]
-    field = rng.choice(fields)
-    altered, _ = _altered_value(field, holder, rng)
+    field, altered = _pick_and_alter(design, holder, rng)
     text = _printed(design, field, altered)
     doc = render_document(design, holder, seed=seed, variant=Variant(texts={field: text}))
     return _sides(doc), {"regions": [field, "mrz"], "side": _field_side(design, field),
