@@ -68,6 +68,11 @@ SLACK: dict[str, float] = {
     "uv.motif": 0.15,
 }
 
+#: Checks reported for the examiner but left out of the verdict: on the detection benchmark
+#: (docs/benchmarks.md) they separate genuine from forged documents no better than chance yet
+#: (ROC AUC below 0.65), so letting them decide would only raise false alarms.
+ADVISORY = {"mrz.baseline_mm", "portrait.edge", "viz.print", "background.colour", "ir.dropout"}
+
 #: Checks on fine detail, which need a sharp, well-resolved capture.
 FINE = {"background.structure", "background.screen", "microprint.detail", "portrait.overlay",
         "mrz.glyphs", "mrz.baseline_mm"}
@@ -165,9 +170,12 @@ def result(ctx: Context, check: str, zone: Zone | None, score: float | None, *,
             region = tuple((float(x), float(y)) for x, y in zone.polygon_mm)
         ev = {"measured": round(float(score), 4), "threshold": round(float(threshold), 4),
               "direction": direction, "calibrated": calibrated, "zone": zid, **(evidence or {})}
+        if check in ADVISORY:
+            ev["advisory"] = "not counted in the verdict (see docs/examination.md)"
         res.finding = make(code, message or f"{check} on {zid}: {score:.3g} "
                            f"({'below' if direction == 'min' else 'above'} {threshold:.3g})",
-                           field=zid, evidence=ev, region=region)
+                           field=zid, evidence=ev, region=region,
+                           severity="info" if check in ADVISORY else None)
     return res
 
 

@@ -234,7 +234,8 @@ def family(check: str) -> str:
 
 def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, list[str]]:
     """The verdict and the reasons for it (see the module docstring)."""
-    failed = [c for c in checks if c.status == "failed"]
+    failed = [c for c in checks if c.status == "failed"
+              and (c.finding is None or c.finding.severity != "info")]  # advisory checks: no
     errors = [c for c in failed if c.finding is not None and c.finding.severity == "error"]
     families = sorted({family(c.check) for c in errors})
     far = [c for c in errors if (c.margin or 0) >= STRONG_MARGIN]
