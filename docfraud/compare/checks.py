@@ -282,46 +282,6 @@ def render_text(text: str, font: str, cap_px: float, shape: tuple[int, int], lef
     return cv2.resize(np.asarray(img), (w, h), interpolation=cv2.INTER_AREA)
 
 
-_REF_MRZ: dict[str, Any] = {}
-_SCALE: dict[tuple[str, str], float] = {}
-
-
-def reference_mrz(ctx: Context) -> Any:
-    """The MRZ of the specimen's own reference image (read once per specimen), which says what
-    its visual-zone fields show."""
-    key = str(ctx.spec.path)
-    if key not in _REF_MRZ:
-        from docfraud.imaging.mrz import read_mrz
-
-        side = ctx.spec.mrz_side
-        img = None
-        if side is not None:
-            import cv2 as _cv2
-
-            img = _cv2.imread(str(ctx.spec.side(side).images["white"]))
-        r = read_mrz(img) if img is not None else None
-        _REF_MRZ[key] = None if r is None else r.mrz
-    return _REF_MRZ[key]
-
-
-def field_scale(ctx: Context, zone: Zone, font: str, cap_px: float, ref_gray: np.ndarray,
-                ref_box: tuple[int, int, int, int]) -> float:
-    """How much wider the specimen prints this field than the font at its stated cap height
-    renders it (measured once on the specimen's own text)."""
-    key = (str(ctx.spec.path), zone.id)
-    if key not in _SCALE:
-        factor = 1.0
-        want = expected_viz(zone, reference_mrz(ctx))
-        if want:
-            spans = char_spans(want, font, cap_px, 0, str(ctx.spec.path))
-            width = spans[-1][1] - spans[0][0] if spans else 0.0
-            ink_w = ref_box[2] - ref_box[0]
-            if width > 0 and 0.7 < ink_w / width < 1.3:
-                factor = ink_w / width
-        _SCALE[key] = factor
-    return _SCALE[key]
-
-
 def expected_viz(zone: Zone, mrz: Any) -> str | None:
     """What a visual-zone field must show, from the MRZ (None for names: see viz.name)."""
     field = zone.mrz_field
@@ -459,24 +419,6 @@ def _char_match(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float,
             continue
         scores.append(float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max()))
     return min(scores) if scores else float("nan")
-
-
-def _best_text_match(crop: np.ndarray, rendered: np.ndarray, reach: int = 4) -> float:
-    """Best correlation of the rendered expected text with the crop's dark strokes, over small
-    shifts."""
-    c = cv2.GaussianBlur(text_map(crop), (0, 0), 0.8)
-    r = cv2.GaussianBlur(255 - rendered.astype(np.float32), (0, 0), 0.8)
-    ys, xs = np.nonzero(r > 40)
-    if len(xs) == 0:
-        return float("nan")
-    y0, y1 = max(ys.min() - 2, 0), min(ys.max() + 3, r.shape[0])
-    x0, x1 = max(xs.min() - 2, 0), min(xs.max() + 3, r.shape[1])
-    tpl = r[y0:y1, x0:x1]
-    pad = cv2.copyMakeBorder(c, reach, reach, reach, reach, cv2.BORDER_REPLICATE)
-    win = pad[y0:y1 + 2 * reach, x0:x1 + 2 * reach]
-    if win.shape[0] < tpl.shape[0] or win.shape[1] < tpl.shape[1] or tpl.std() < 1:
-        return float("nan")
-    return float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max())
 
 
 def _ink_colour_difference(ref: np.ndarray, cap: np.ndarray) -> float:
@@ -693,14 +635,24 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
     return out
 
 
+def _missing_light(ctx: Context, light: str, check: str, zone: Zone | None
+                   ) -> list[CheckResult]:
+    """The not-run result when the capture or the specimen lacks ``light``, else []."""
+    word = {"ir": "infrared", "uv": "ultraviolet"}[light]
+    if light not in ctx.cap:
+        return [not_run(ctx, check, zone, f"no {word} image")]
+    if light not in ctx.ref:
+        return [not_run(ctx, check, zone, f"the specimen has no {word} reference")]
+    return []
+
+
 def check_ir_visible(ctx: Context, zone: Zone) -> list[CheckResult]:
     """Where the white-light capture shows dark print in the zone, the infrared capture must
     show it dark too (carbon-based ink): the ratio of the two contrasts, about 1 when genuine,
     near 0 when the print vanishes in IR."""
-    if "ir" not in ctx.cap:
-        return [not_run(ctx, "ir.visible", zone, "no infrared image")]
-    if "ir" not in ctx.ref:
-        return [not_run(ctx, "ir.visible", zone, "the specimen has no infrared reference")]
+    missing = _missing_light(ctx, "ir", "ir.visible", zone)
+    if missing:
+        return missing
     why = ctx.usable(zone)
     if why:
         return [not_run(ctx, "ir.visible", zone, why)]
@@ -723,10 +675,9 @@ def check_ir_visible(ctx: Context, zone: Zone) -> list[CheckResult]:
 
 
 def check_ir_dropout(ctx: Context, zone: Zone) -> list[CheckResult]:
-    if "ir" not in ctx.cap:
-        return [not_run(ctx, "ir.dropout", zone, "no infrared image")]
-    if "ir" not in ctx.ref:
-        return [not_run(ctx, "ir.dropout", zone, "the specimen has no infrared reference")]
+    missing = _missing_light(ctx, "ir", "ir.dropout", zone)
+    if missing:
+        return missing
     ref, cap = ctx.crops(zone, "ir")
     paper = np.percentile(M.gray(ctx.cap["ir"])[ctx.covered > 0], 90)
     g = M.gray(cap).astype(np.float32)
@@ -741,10 +692,9 @@ def _uv_level(img: np.ndarray) -> float:
 
 
 def check_uv_dull(ctx: Context, zone: Zone) -> list[CheckResult]:
-    if "uv" not in ctx.cap:
-        return [not_run(ctx, "uv.dull", zone, "no ultraviolet image")]
-    if "uv" not in ctx.ref:
-        return [not_run(ctx, "uv.dull", zone, "the specimen has no ultraviolet reference")]
+    missing = _missing_light(ctx, "uv", "uv.dull", zone)
+    if missing:
+        return missing
     ref, cap = ctx.crops(zone, "uv")
     score = (_uv_level(cap) + 8) / (_uv_level(ref) + 8)
     return [result(ctx, "uv.dull", zone, score,
@@ -752,10 +702,9 @@ def check_uv_dull(ctx: Context, zone: Zone) -> list[CheckResult]:
 
 
 def check_uv_pattern(ctx: Context, zone: Zone) -> list[CheckResult]:
-    if "uv" not in ctx.cap:
-        return [not_run(ctx, "uv.motif", zone, "no ultraviolet image")]
-    if "uv" not in ctx.ref:
-        return [not_run(ctx, "uv.motif", zone, "the specimen has no ultraviolet reference")]
+    missing = _missing_light(ctx, "uv", "uv.motif", zone)
+    if missing:
+        return missing
     ref, cap = ctx.crops(zone, "uv")
     r = cv2.GaussianBlur(M.gray(ref).astype(np.float32), (0, 0), 2)
     c = cv2.GaussianBlur(M.gray(cap).astype(np.float32), (0, 0), 2)
@@ -767,10 +716,9 @@ def check_uv_pattern(ctx: Context, zone: Zone) -> list[CheckResult]:
 
 def check_uv_paper(ctx: Context) -> list[CheckResult]:
     """The paper under UV, outside every zone that fluoresces on the specimen."""
-    if "uv" not in ctx.cap:
-        return [not_run(ctx, "uv.paper", None, "no ultraviolet image")]
-    if "uv" not in ctx.ref:
-        return [not_run(ctx, "uv.paper", None, "the specimen has no ultraviolet reference")]
+    missing = _missing_light(ctx, "uv", "uv.paper", None)
+    if missing:
+        return missing
     mask = ctx.covered.copy()
     for z in ctx.spec.zones_of(side=ctx.side, kind="uv_pattern"):
         x0, y0, x1, y1 = ctx.box(z, 1.0)

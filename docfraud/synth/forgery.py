@@ -157,6 +157,21 @@ def _erase_and_retype(genuine: dict[str, np.ndarray], blank: dict[str, np.ndarra
     return out
 
 
+def _retype(design: SpecimenDesign, holder: Holder, seed: int, variant: Variant, zone: str,
+            pad_mm: float, strength: float, rng: random.Random,
+            ir_ink: bool = True) -> tuple[Sides, str, Any]:
+    """The genuine document with ``zone`` erased and re-printed as ``variant`` prints it;
+    returns (sides, the zone's side, the genuine rendering)."""
+    genuine = render_document(design, holder, seed=seed)
+    changed = render_document(design, holder, seed=seed, variant=variant)
+    blank = render_document(design, holder, seed=seed, variant=Variant(layers=("security",)))
+    side, box = _zone_box(design, zone, pad_mm=pad_mm)
+    sides = _sides(genuine)
+    sides[side] = _erase_and_retype(sides[side], _sides(blank)[side], _sides(changed)[side], box,
+                                    strength, rng, ir_ink)
+    return sides, side, genuine
+
+
 # --------------------------------------------------------------------------------------------
 # the forgery types: each (design, holder, rng, strength, seed) -> (sides, label)
 
@@ -230,15 +245,10 @@ def viz_alteration(design: SpecimenDesign, holder: Holder, rng: random.Random, s
         shift = 0.08 + 0.3 * strength
         change["ink"] = replace(el.ink, rgb=(min(1.0, r + shift), g, min(1.0, b + shift * 0.4)))
     text = _printed(design, field, altered)
-    genuine = render_document(design, holder, seed=seed)
-    variant = render_document(design, holder, seed=seed,
-                              variant=Variant(texts={field: text}, replace={field: change}))
-    blank = render_document(design, holder, seed=seed, variant=Variant(layers=("security",)))
-    side, box = _zone_box(design, field, pad_mm=0.6)
-    ir_ink = rng.random() > 0.5 * strength
-    sides = _sides(genuine)
-    sides[side] = _erase_and_retype(sides[side], _sides(blank)[side], _sides(variant)[side], box,
-                                    strength, rng, ir_ink)
+    ir_ink = rng.random() > 0.5 * strength  # a careful forger's ink absorbs IR too
+    sides, side, _ = _retype(design, holder, seed,
+                             Variant(texts={field: text}, replace={field: change}), field, 0.6,
+                             strength, rng, ir_ink)
     return sides, {"regions": [field], "side": side,
                    "details": {"field": field, "printed": text,
                                "was": _printed(design, field, holder), "flaw": flaw,
@@ -250,14 +260,8 @@ def mrz_alteration(design: SpecimenDesign, holder: Holder, rng: random.Random, s
     field = rng.choice(["birth_date", "document_number", "expiry_date", "surname"])
     altered, _ = _altered_value(field, holder, rng)
     lines = design.mrz(altered)  # check digits recomputed: a careful forger
-    genuine = render_document(design, holder, seed=seed)
-    variant = render_document(design, holder, seed=seed,
-                              variant=Variant(mrz_lines=tuple(lines)))
-    blank = render_document(design, holder, seed=seed, variant=Variant(layers=("security",)))
-    side, box = _zone_box(design, "mrz", pad_mm=0.3)
-    sides = _sides(genuine)
-    sides[side] = _erase_and_retype(sides[side], _sides(blank)[side], _sides(variant)[side], box,
-                                    strength * 0.6, rng, ir_ink=True)
+    sides, side, genuine = _retype(design, holder, seed, Variant(mrz_lines=tuple(lines)), "mrz",
+                                   0.3, strength * 0.6, rng)
     return sides, {"regions": ["mrz"], "side": side,
                    "details": {"field": field, "mrz": lines, "was": genuine.mrz,
                                "check_digits": "recomputed"}}
@@ -274,13 +278,8 @@ def mrz_font(design: SpecimenDesign, holder: Holder, rng: random.Random, strengt
     if how in ("pitch", "both"):
         factor = 1 + rng.choice([-1, 1]) * (0.03 + 0.09 * strength)
         change["pitch_mm"] = mrz_el.pitch_mm * factor
-    genuine = render_document(design, holder, seed=seed)
-    variant = render_document(design, holder, seed=seed, variant=Variant(replace={"mrz": change}))
-    blank = render_document(design, holder, seed=seed, variant=Variant(layers=("security",)))
-    side, box = _zone_box(design, "mrz", pad_mm=0.3)
-    sides = _sides(genuine)
-    sides[side] = _erase_and_retype(sides[side], _sides(blank)[side], _sides(variant)[side], box,
-                                    strength * 0.5, rng, ir_ink=True)
+    sides, side, _ = _retype(design, holder, seed, Variant(replace={"mrz": change}), "mrz", 0.3,
+                             strength * 0.5, rng)
     return sides, {"regions": ["mrz"], "side": side,
                    "details": {"how": how, **{k: (round(v, 3) if isinstance(v, float) else v)
                                               for k, v in change.items()}}}
