@@ -35,6 +35,9 @@ def demo(
     """Examine every bundled sample capture against its specimen and write the reports
     (HTML, JSON, annotated PNG); then check the sample MRZ texts."""
     from docfraud.cli.examine_cmd import STYLE, write_reports
+    from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG
+
+    short = {NO_ANOMALIES: "no anomalies", REFER: "refer", STRONG: "STRONG"}
     from docfraud.cli.mrz_cmd import parse_date
     from docfraud.examine.capture import is_light_variant, load_capture
     from docfraud.examine.engine import examine_document
@@ -50,7 +53,7 @@ def demo(
     table = Table(title=f"docfraud examined {len(captures)} sample captures "
                         f"(reports in {out}/)", header_style="bold")
     for col in ("capture", "lights", "specimen", "verdict", "findings", "ms"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("capture", "verdict"))
     groups: dict[str, list[Path]] = {}
     for path in captures:  # a card's sides: NAME-front.jpg and NAME-back.jpg
         key = path.stem.rsplit("-", 1)[0] if path.stem.endswith(("-front", "-back")) else path.stem
@@ -66,9 +69,11 @@ def demo(
         codes = sorted({f.code for f in ex.findings if f.severity != "info"
                         and f.code not in ("MRZ204",)})
         table.add_row(path.name, "/".join(ex.lights), ex.specimen or "-",
-                      f"[{STYLE.get(ex.verdict, 'bold')}]{ex.verdict}[/]",
+                      f"[{STYLE.get(ex.verdict, 'bold')}]{short.get(ex.verdict, ex.verdict)}[/]",
                       ", ".join(codes) or "-", f"{ex.timings.get('total', 0) * 1000:.0f}")
     console.print(table)
+    console.print("Verdicts: 'no anomalies' = no anomalies found in the checks that ran; "
+                  "'refer' = refer to second line; 'STRONG' = strong indicators of forgery.")
     console.print("Which samples are forged, and how, is in samples/captures/labels.json. Open "
                   f"{out}/NAME.html for a report; docfraud examine FILE --html F for your own "
                   "captures.\n")
