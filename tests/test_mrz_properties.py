@@ -93,8 +93,10 @@ def test_single_substitution_in_checked_field_is_caught(f, data):
     changed[ln] = changed[ln][:i] + new + changed[ln][i + 1:]
     m2 = parse(changed, as_of=AS_OF)
     caught = not m2.check_digits[name].ok
-    # the documented blind spot: characters whose values are congruent modulo 10
-    assert caught is not _congruent(old, new)
+    # the documented blind spot: characters whose values are congruent modulo 10; a filler
+    # check digit ('<', allowed over an all-filler optional data field) catches any change
+    filler_check = m.check_digits[name].printed == "<"
+    assert caught is (filler_check or not _congruent(old, new))
     if caught:
         assert not m2.valid
 
