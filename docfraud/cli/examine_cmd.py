@@ -69,6 +69,12 @@ def examine_cmd(
                                              "manifest."),
     ir: Optional[Path] = typer.Option(None, "--ir", help="Infrared image of the same page."),
     uv: Optional[Path] = typer.Option(None, "--uv", help="Ultraviolet image of the same page."),
+    other_side: Optional[Path] = typer.Option(
+        None, "--other-side", help="The document's other side (a card's back or front; its "
+                                   ".ir/.uv images beside it are used too). Both sides are "
+                                   "examined, the MRZ of one serving the visual-zone checks of "
+                                   "the other; reports get -1/-2 before their extension and "
+                                   "--json prints a list."),
     specimens: Optional[Path] = typer.Option(None, "--specimens", help="Specimen library "
                                                                        "(default: "
                                                                        "reference_specimens/)."),
@@ -82,18 +88,39 @@ def examine_cmd(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD"),
 ) -> None:
     """Examine a capture against its reference specimen. Exit 0: no anomalies found in the
-    checks that ran; 1: refer to second line; 4: strong indicators of forgery; 2: bad input."""
+    checks that ran; 1: refer to second line; 4: strong indicators of forgery; 2: bad input.
+    With --other-side, the exit code is that of the more serious of the two sides."""
     from docfraud.cli.mrz_cmd import parse_date
     from docfraud.examine.capture import load_capture
-    from docfraud.examine.engine import examine
+    from docfraud.examine.engine import examine, examine_document, worst
     from docfraud.report import to_dict
     from docfraud.specimens import Library
 
+    when = parse_date(as_of, "--as-of")
     cap = load_capture(capture, ir=ir, uv=uv)
-    ex = examine(cap, Library(specimens), as_of=parse_date(as_of, "--as-of"))
-    write_reports(ex, html_path=html, png_path=png, redact=redact)
+    if other_side is None:
+        ex = examine(cap, Library(specimens), as_of=when)
+        write_reports(ex, html_path=html, png_path=png, redact=redact)
+        if as_json:
+            typer.echo(json.dumps(to_dict(ex, redact=redact), indent=1, ensure_ascii=False))
+        else:
+            print_summary(ex, Console(highlight=False), redact=redact)
+        raise typer.Exit(EXIT.get(ex.verdict, 1))
+
+    exams = examine_document([cap, load_capture(other_side)], Library(specimens), as_of=when)
+    for i, ex in enumerate(exams, 1):
+        write_reports(ex, html_path=_numbered(html, i), png_path=_numbered(png, i),
+                      redact=redact)
     if as_json:
-        typer.echo(json.dumps(to_dict(ex, redact=redact), indent=1, ensure_ascii=False))
+        typer.echo(json.dumps([to_dict(ex, redact=redact) for ex in exams], indent=1,
+                              ensure_ascii=False))
     else:
-        print_summary(ex, Console(highlight=False), redact=redact)
-    raise typer.Exit(EXIT.get(ex.verdict, 1))
+        console = Console(highlight=False)
+        for ex in exams:
+            print_summary(ex, console, redact=redact)
+    raise typer.Exit(EXIT.get(worst([ex.verdict for ex in exams]), 1))
+
+
+def _numbered(path: Path | None, i: int) -> Path | None:
+    """``report.html`` -> ``report-1.html``: one report per side."""
+    return None if path is None else path.with_name(f"{path.stem}-{i}{path.suffix}")

@@ -167,3 +167,22 @@ def test_cli_examine(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == NO_ANOMALIES
     assert main(["examine", str(tmp_path / "missing.jpg")]) == 2
+
+
+def test_cli_examine_card_with_other_side(tmp_path, capsys):
+    """0008 is a card whose front was altered: alone, the front has no MRZ to compare with;
+    with --other-side the back's MRZ serves its visual-zone checks."""
+    assert LABELS["0008"]["forgery"]["type"] == "viz_alteration"
+    front, back = SAMPLES / "0008-front.jpg", SAMPLES / "0008-back.jpg"
+    alone = main(["examine", str(front), "--json", "--as-of", "2026-11-28"])
+    data = json.loads(capsys.readouterr().out)
+    assert not any(f["code"] == "VIZ001" for f in data["findings"])
+    code = main(["examine", str(front), "--other-side", str(back), "--json",
+                 "--as-of", "2026-11-28", "--html", str(tmp_path / "r.html")])
+    both = json.loads(capsys.readouterr().out)
+    assert isinstance(both, list) and len(both) == 2
+    for d in both:
+        validator().validate(d)
+    assert any(f["code"] == "VIZ001" for f in both[0]["findings"])
+    assert code in (1, 4) and code >= alone
+    assert (tmp_path / "r-1.html").is_file() and (tmp_path / "r-2.html").is_file()
