@@ -8,7 +8,8 @@
   compared with a specimen (none for its type, or it does not match one);
 * ``strong indicators of forgery``: failed checks in two or more independent families (layout,
   background, microprint, portrait, MRZ typography, visual zone, infrared, ultraviolet), or one
-  failing far past its threshold, or MRZ check-digit errors together with a failed check.
+  failing far past its threshold, or MRZ check-digit errors together with a failed check (unless
+  the reading is in doubt: blur, low resolution or uncertain characters).
 
 The result lists every check that ran (passed or failed, with its score and threshold) and every
 check that did not run, with the reason.
@@ -44,6 +45,8 @@ MIN_DPI = 180
 #: its own (in units of the threshold).
 STRONG_MARGIN = 1.0
 MRZ_INTEGRITY = {"MRZ101", "MRZ102", "MRZ103", "MRZ104", "MRZ105", "MRZ106", "MRZ001", "MRZ002"}
+#: Findings that put the MRZ reading itself in doubt (blur, low resolution, uncertain characters).
+READING_DOUBT = {"CAP001", "CAP003", "MRZ602"}
 
 
 @dataclass
@@ -241,6 +244,9 @@ def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, li
     far = [c for c in errors if (c.margin or 0) >= STRONG_MARGIN]
     mrz_errors = [f for f in findings if f.code.startswith("MRZ") and f.severity == "error"]
     integrity = [f for f in mrz_errors if f.code in MRZ_INTEGRITY]
+    # a blurred capture or an uncertain reading makes an MRZ error a possible misread, which
+    # then also fails the VIZ comparison: not on its own an indicator of forgery
+    doubtful = sorted({f.code for f in findings if f.code in READING_DOUBT})
     reasons: list[str] = []
     if len(families) >= 2:
         reasons.append(f"failed checks in {len(families)} independent families: "
@@ -248,10 +254,13 @@ def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, li
     if far:
         reasons += [f"{c.check} on {c.zone} far past its threshold ({c.score:.3g} against "
                     f"{c.threshold:.3g})" for c in far]
-    if integrity and failed:
+    if integrity and failed and not doubtful:
         reasons.append("MRZ check-digit errors together with failed visual checks")
     if reasons:
         return STRONG, reasons
+    if integrity and failed:
+        reasons.append("MRZ check-digit errors with failed visual checks, but the MRZ may be "
+                       f"misread ({', '.join(doubtful)}): capture it again or read it by eye")
     if failed:
         reasons += [f"{c.check} failed on {c.zone}" for c in failed]
     if mrz_errors:

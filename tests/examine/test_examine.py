@@ -139,6 +139,14 @@ def test_verdict_rules():
     far = [CheckResult("uv.dull", "d", "failed", 9.0, 2.0, "max", finding=make("UV001", "z"))]
     assert verdict([], far)[0] == STRONG
     assert verdict([], [])[0] == NO_ANOMALIES
+    # MRZ check-digit errors with a failed VIZ comparison: strong, unless the reading is in doubt
+    cd = make("MRZ103", "birth date check digit")
+    viz = [CheckResult("viz.text", "birth_date", "failed", 0.4, 0.8, "min",
+                       finding=make("VIZ001", "v"))]
+    assert verdict([cd], viz)[0] == STRONG
+    v, why = verdict([cd, make("CAP001", "blur")], viz)
+    assert v == REFER and any("misread" in r for r in why)
+    assert verdict([cd, make("MRZ602", "uncertain")], viz)[0] == REFER
     assert worst([NO_ANOMALIES, STRONG, REFER]) == STRONG
 
 
