@@ -35,14 +35,13 @@ def demo(
     """Examine every bundled sample capture against its specimen and write the reports
     (HTML, JSON, annotated PNG); then check the sample MRZ texts."""
     from docfraud.cli.examine_cmd import STYLE, write_reports
-    from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG
-
-    short = {NO_ANOMALIES: "no anomalies", REFER: "refer", STRONG: "STRONG"}
     from docfraud.cli.mrz_cmd import parse_date
     from docfraud.examine.capture import is_light_variant, load_capture
     from docfraud.examine.engine import examine_document
+    from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG
     from docfraud.specimens import Library
 
+    short = {NO_ANOMALIES: "no anomalies", REFER: "refer", STRONG: "STRONG"}
     root = find_samples(samples)
     ref = parse_date(as_of, "--as-of")
     console = Console(highlight=False)
