@@ -2,7 +2,7 @@
 alarms on genuine captures, the finding codes that caught each type, time per examination, and
 a ROC curve per check.
 
-    ./dev bench detection [--per-cell 6] [--seed 9100] [--captures scan,reader,phone]
+    ./dev bench detection [--per-cell 6] [--genuine 12] [--seed 9100] [--captures ...]
 
 Documents of every shipped specimen are generated with seeds disjoint from those of the tests
 (< 1000) and of calibration (7100), genuine and forged with every forgery type, captured as a
@@ -54,6 +54,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--per-cell", type=int, default=6, help="documents per specimen, capture "
                                                             "and type (genuine counts double)")
+    ap.add_argument("--genuine", type=int, default=None,
+                    help="genuine documents per specimen and capture (default: 2 x per-cell)")
     ap.add_argument("--seed", type=int, default=9100)
     ap.add_argument("--captures", default="scan,reader,phone")
     ap.add_argument("--specimens", default=",".join(design_ids()))
@@ -76,7 +78,8 @@ def main() -> None:
         for cap in captures:
             # one stream per specimen and capture, so a subset run reproduces the full run's rows
             master = random.Random(f"{args.seed}:{sid}:{cap}")
-            plan = [None] * (2 * args.per_cell) + [t for t in types for _ in range(args.per_cell)]
+            n_genuine = 2 * args.per_cell if args.genuine is None else args.genuine
+            plan = [None] * n_genuine + [t for t in types for _ in range(args.per_cell)]
             for kind in plan:
                 rng = random.Random(master.randrange(2**63))
                 images, label = make_item(design, rng, forgery=kind, capture_kind=cap)

@@ -144,10 +144,14 @@ def _match(kr, dr, kc, dc, kind: str, rs: float, cs: float, dpi: float,
 
 
 def align(capture: np.ndarray, reference: np.ndarray, *, dpi: float,
-          page_quad: np.ndarray | None = None) -> Alignment:
+          page_quad: np.ndarray | None = None,
+          mrz_anchor: tuple[np.ndarray, np.ndarray] | None = None) -> Alignment:
     """Align ``capture`` (BGR or grey, any size and rotation) to ``reference`` (at ``dpi``).
 
     ``page_quad``: the page's corners in the capture (TL, TR, BR, BL), if known, as fallback.
+    ``mrz_anchor``: the MRZ text's corners in the capture and in the reference (each TL, TR,
+    BR, BL): where feature matching fails (a small, blurred page in a phone photo), the MRZ gives
+    a first homography that the correlation of the whole page (ECC) then refines.
     """
     ref_gray = _gray(reference)
     rh, rw = ref_gray.shape
@@ -174,6 +178,10 @@ def align(capture: np.ndarray, reference: np.ndarray, *, dpi: float,
                 result.homography = refined[0]
                 result.method += " + ECC"
                 result.quality["ecc"] = refined[1]
+    if (result is None or not result.ok) and mrz_anchor is not None:
+        anchored = _mrz_anchored(cap_gray, ref_gray, mrz_anchor, dpi)
+        if anchored is not None:
+            return anchored
     if (result is None or not result.ok) and page_quad is not None:
         dst = np.float32([[0, 0], [rw - 1, 0], [rw - 1, rh - 1], [0, rh - 1]])
         hom = cv2.getPerspectiveTransform(np.asarray(page_quad, np.float32).reshape(4, 2), dst)
@@ -186,6 +194,32 @@ def align(capture: np.ndarray, reference: np.ndarray, *, dpi: float,
         return Alignment(False, None, "features", 0, 0, None,
                          "too few features matched the reference")
     return result
+
+
+#: The least correlation of the whole page with the reference for an alignment on the MRZ alone.
+MIN_ANCHOR_ECC = 0.6
+
+
+def _mrz_anchored(cap_gray: np.ndarray, ref_gray: np.ndarray,
+                  anchor: tuple[np.ndarray, np.ndarray], dpi: float) -> Alignment | None:
+    """An alignment from the MRZ's corners, refined coarse to fine by ECC over the whole page;
+    None unless the page then correlates with the reference (MIN_ANCHOR_ECC)."""
+    src = np.asarray(anchor[0], np.float32).reshape(4, 2)
+    dst = np.asarray(anchor[1], np.float32).reshape(4, 2)
+    hom = cv2.getPerspectiveTransform(src, dst)
+    rh, rw = ref_gray.shape
+    cc = 0.0
+    for width in (300, 700):
+        refined = refine(cap_gray, ref_gray, hom, width=width, iterations=80)
+        if refined is None:
+            return None
+        hom, cc = refined
+    ok, why, frac = _plausible(hom, cap_gray.shape, (rw, rh))
+    if not ok or cc < MIN_ANCHOR_ECC:
+        return None
+    return Alignment(True, hom, "MRZ anchor + ECC", 0, 0, None,
+                     "feature matching failed; aligned on the MRZ and refined on the whole page",
+                     {"ecc": cc, "page_fraction": frac})
 
 
 def refine(capture_gray: np.ndarray, reference_gray: np.ndarray, hom: np.ndarray,

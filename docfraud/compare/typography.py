@@ -112,8 +112,12 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
     boxes = [b for b in boxes if b[1] > 0 and b[1] + b[3] < H]
     if not boxes:
         return None
+    # not hairlines (a page edge or fibre one or two pixels wide)
+    boxes = [b for b in boxes if b[2] >= max(2, 0.06 * b[3])] or boxes
     heights = np.array([b[3] for b in boxes])
-    cap = float(np.median(heights[heights >= 0.85 * heights.max()]))
+    # the capital height: the tallest usual components (one long mark does not set it)
+    tallest = float(np.percentile(heights, 95)) if len(heights) >= 10 else float(heights.max())
+    cap = float(np.median(heights[heights >= 0.85 * tallest]))
     # glyphs: components a third of the cap height to a bit over it (chevrons are about half)
     glyphs = sorted([b for b in boxes if cap / 3 <= b[3] <= 1.35 * cap], key=lambda b: b[0])
     if len(glyphs) < 3:
@@ -128,7 +132,14 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
         gaps = np.diff(centres)
         near = gaps[(gaps > 0.7 * nominal_pitch_mm * k) & (gaps < 1.3 * nominal_pitch_mm * k)]
         pitch = float(np.median(near)) if len(near) >= 3 else nominal_pitch_mm * k
-    first_x = centres[0]
+    # the line's first character: of the leftmost few components, the one the most glyphs
+    # line up with at this pitch (a speck or the page edge left of the line is not it)
+    def fits(x0: float) -> int:
+        idx = np.round((centres - x0) / pitch)
+        return int(((idx >= 0) & (idx < n)
+                    & (np.abs(centres - x0 - idx * pitch) < 0.35 * pitch)).sum())
+
+    first_x = max(centres[:5], key=lambda x0: (fits(x0), -x0))
     for _ in range(3):
         idx = np.round((centres - first_x) / pitch)
         keep = (idx >= 0) & (idx < n) & (np.abs(centres - first_x - idx * pitch) < 0.35 * pitch)
@@ -136,10 +147,19 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
             break
         pitch, first_x = np.polyfit(idx[keep], centres[keep], 1)
     tall = np.array([b[3] >= 0.8 * cap for b in glyphs])
-    bx, by = centres[tall], bottoms[tall]
+    # only components at a character's place (not a fibre or speck between them)
+    on_grid = np.abs((centres - first_x) / pitch - np.round((centres - first_x) / pitch)) < 0.3
+    bx, by = centres[tall & on_grid], bottoms[tall & on_grid]
+    if len(bx) < 2:
+        bx, by = centres[tall], bottoms[tall]
     if len(bx) >= 2:
         slope, icpt = np.polyfit(bx, by, 1)
         resid = by - (slope * bx + icpt)
+        # a robust refit: bottoms far off the line (a mark touching a glyph) do not bend it
+        near = np.abs(resid) <= max(0.15 * cap, 3 * 1.4826 * float(np.median(np.abs(resid))))
+        if near.sum() >= max(2, len(bx) // 2) and not near.all():
+            slope, icpt = np.polyfit(bx[near], by[near], 1)
+            resid = by - (slope * bx + icpt)
         rms = float(np.sqrt((resid ** 2).mean()))
     else:
         slope, icpt, rms = 0.0, float(by.mean() if len(by) else 0), 0.0
@@ -170,9 +190,12 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
             continue
         res = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
         scores.append(float(res.max()))
+    # the first character's left edge (the component that is the line's first character, not a
+    # speck or the page edge before it)
+    first = min(range(len(glyphs)), key=lambda j: abs(centres[j] - first_x))
     return LineTypography(
         text=text, pitch_mm=float(pitch / k), cap_height_mm=float(cap / k), baseline_rms_mm=float(rms / k),
-        slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[0][0] / k),
+        slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[first][0] / k),
         baseline_mm=float(slope * first_x + icpt) / k,
         glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores))
 

@@ -87,6 +87,42 @@ def _candidates(lib: Library, mrz: Any) -> list[tuple[Specimen, str]]:
     return [(s, side.name) for s in lib.specimens() for side in s.sides]
 
 
+def _mrz_anchor(spec: Specimen, side: str, reading: Any
+                ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The MRZ text's corners in the capture (from the reading) and in the specimen's
+    reference (from its MRZ zone's geometry), for aligning on the MRZ where features fail."""
+    quad = getattr(reading, "quad", None)
+    zone = next((z for z in spec.zones_of(side=side) if z.kind == "mrz"), None)
+    if quad is None or zone is None:
+        return None
+    p = zone.params
+    try:
+        pitch = float(p.get("pitch_mm", 2.54))
+        n = int(p["chars_per_line"])
+        x0 = float(p["first_char_x_mm"])
+        centres = [float(c) for c in p["line_centres_mm"]]
+        cap = float(p.get("cap_height_mm", 2.54))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if len(reading.lines) != len(centres):
+        return None
+    # the reader's text box: the character cells with 0.15 pitch and 0.35 cap height margins
+    k = spec.dpi / 25.4
+    left, right = (x0 - 0.15 * pitch) * k, (x0 + (n + 0.15) * pitch) * k
+    top, bottom = (centres[0] - 0.85 * cap) * k, (centres[-1] + 0.85 * cap) * k
+    ref_quad = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], np.float32)
+    return np.asarray(quad, np.float32), ref_quad
+
+
+def _mrz_errors(mrz: Any) -> int:
+    """How many integrity errors an MRZ reading has (check digits, codes, dates, characters);
+    a reading that cannot be parsed at all counts as many."""
+    if mrz is None:
+        return 99
+    return sum(1 for f in mrz.findings if f.severity == "error" and f.code[:4] in
+               ("MRZ1", "MRZ2", "MRZ3", "MRZ5", "MRZ0"))
+
+
 def _quality(cap_white: np.ndarray, ref_white: np.ndarray, covered: np.ndarray,
              alignment: Alignment, spec: Specimen) -> dict[str, float]:
     hom = alignment.homography
@@ -144,24 +180,55 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                 mrz = parse(mrz_lines, as_of=as_of)
             except MRZError:
                 mrz = None
-        if mrz is not None and own_mrz:
-            findings.extend(mrz.findings)
 
     t1 = time.perf_counter()
-    best: _Side | None = None
     cands = _candidates(lib, mrz)
+    # a reading that fails its own checks, or none at all, may be a misreading of a distorted
+    # photo: the page is read again once it is warped flat into the specimen's frame
+    doubtful_read = (own_mrz and _mrz_errors(mrz) > 0) or reading is None
+    if own_mrz and doubtful_read and not cands:
+        # it names no specimen: try the specimens of its format
+        cands = [(sp, sp.mrz_side or sp.sides[0].name) for sp in lib.specimens()
+                 if mrz is None or sp.mrz_format == mrz.format]
     if mrz is not None and not own_mrz:  # this side has no MRZ: the other sides of its type
         cands = [(sp, side.name) for sp, _ in cands for side in sp.sides
                  if side.name != sp.mrz_side]
-    for spec, side in cands:
-        ref = _reference(spec, side)
-        if "white" not in ref:
-            continue
-        a = align(capture.white, ref["white"], dpi=spec.dpi)
-        if a.ok and (best is None or a.inliers > best.alignment.inliers):
-            best = _Side(spec, side, a)
+
+    def best_side(cands: list[tuple[Specimen, str]]) -> _Side | None:
+        best = None
+        for spec, side in cands:
+            ref = _reference(spec, side)
+            if "white" not in ref:
+                continue
+            a = align(capture.white, ref["white"], dpi=spec.dpi,
+                      mrz_anchor=_mrz_anchor(spec, side, reading) if own_mrz else None)
+            if a.ok and (best is None or a.inliers > best.alignment.inliers):
+                best = _Side(spec, side, a)
+        return best
+
+    best = best_side(cands)
     timings["align"] = time.perf_counter() - t1
 
+    if best is not None and doubtful_read:
+        # read the MRZ again on the page warped flat into the specimen's frame: a phone photo's
+        # perspective and curvature defeat fixed-pitch reading on the raw image
+        h, w = _reference(best.spec, best.side)["white"].shape[:2]
+        flat = warp_to_reference(capture.white, best.alignment, (w, h))
+        again = reader(flat)
+        again_mrz = getattr(again, "mrz", None) if again is not None else None
+        if again_mrz is not None and _mrz_errors(again_mrz) < _mrz_errors(mrz):
+            reading, mrz, mrz_lines = again, again_mrz, list(again.lines)
+            timings["reread_mrz"] = time.perf_counter() - t1
+            own_mrz = True
+            if not best.spec.matches(mrz.value("issuing_state") or "",
+                                     mrz.value("document_code") or "", mrz.format):
+                cands = _candidates(lib, mrz)  # the better reading names another type
+                best = best_side(cands)
+        elif own_mrz and not _candidates(lib, mrz):
+            best = None  # no better reading: the specimen was only a guess
+            cands = []
+    if mrz is not None and own_mrz:
+        findings.extend(mrz.findings)
     if not cands:
         what = (f"{mrz.value('issuing_state')} {mrz.value('document_code')} {mrz.format}"
                 if mrz is not None else "this document (no MRZ was read)")
@@ -201,7 +268,10 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     glare = ((M.gray(cap["white"]) >= 252) & (M.gray(ref["white"]) < 245)).astype(np.uint8) * 255
     glare = cv2.dilate(glare, np.ones((9, 9), np.uint8))
     sharp = quality["sharpness"] >= SHARP_ENOUGH and quality["dpi"] >= MIN_DPI
-    qclass = "high" if quality["dpi"] >= 250 and quality["sharpness"] >= 0.15 else "low"
+    # three classes with thresholds of their own: sharp scans and reader images; softer but
+    # still usable captures; captures too blurred for fine detail (CAP001), mostly phone photos
+    qclass = ("high" if quality["dpi"] >= 250 and quality["sharpness"] >= 0.15
+              else "low" if sharp else "blurred")
     quality["class"] = qclass  # type: ignore[assignment]
     if not sharp:
         findings.append(make("CAP001" if quality["dpi"] >= 150 else "CAP003",

@@ -32,9 +32,10 @@ def find_tessdata(lang: str = "eng") -> str | None:
 
 
 @lru_cache(maxsize=1)
-def viz_reader() -> Callable[[np.ndarray], str] | None:
-    """A function reading one line of printed text from an image crop, or None (no Tesseract
-    ``eng`` model here). The engine is loaded once per process and reused."""
+def viz_reader() -> Callable[..., str] | None:
+    """A function reading one line of printed text from an image crop (optionally limited to a
+    set of characters), or None (no Tesseract ``eng`` model here). The engine is loaded once
+    per process and reused."""
     try:
         import tesserocr
         from PIL import Image
@@ -47,7 +48,8 @@ def viz_reader() -> Callable[[np.ndarray], str] | None:
                                   psm=tesserocr.PSM.SINGLE_LINE)
     lock = threading.Lock()
 
-    def read(crop: np.ndarray) -> str:
+    def read(crop: np.ndarray, charset: str | None = None) -> str:
+        """The text of one line; ``charset``: the only characters it may hold (a whitelist)."""
         grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
         # enlarge small text: Tesseract reads capitals of about 30 px best
         h = grey.shape[0]
@@ -55,6 +57,7 @@ def viz_reader() -> Callable[[np.ndarray], str] | None:
             grey = cv2.resize(grey, None, fx=40 / max(h, 1), fy=40 / max(h, 1),
                               interpolation=cv2.INTER_CUBIC)
         with lock:
+            api.SetVariable("tessedit_char_whitelist", charset or "")
             api.SetImage(Image.fromarray(grey))
             return api.GetUTF8Text().strip()
 

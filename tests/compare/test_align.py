@@ -59,3 +59,38 @@ def test_page_outline_fallback():
     quad = np.array([[100, 100], [700, 110], [690, 520], [110, 500]], np.float32)
     a = align(blank, ref, dpi=150, page_quad=quad)
     assert a.method == "page outline" and "page outline" in a.reason
+
+
+def test_mrz_anchor_aligns_where_features_are_not_used():
+    """The MRZ's corners give a first homography; ECC over the page refines it to agree with
+    the feature alignment, and an anchor on the wrong specimen is refused."""
+    from pathlib import Path
+
+    from docfraud.compare.align import _mrz_anchored
+    from docfraud.examine.capture import load_capture
+    from docfraud.examine.engine import _mrz_anchor, _reference
+    from docfraud.imaging.mrz import read_mrz
+    from docfraud.specimens import Library
+
+    root = Path(__file__).resolve().parents[2]
+    cap = load_capture(root / "samples" / "captures" / "0007-back.jpg")
+    lib = Library()
+    spec = next(s for s in lib.specimens() if s.id == "ZZA/ID-2023")
+    ref = _reference(spec, "back")["white"]
+    reading = read_mrz(cap.white)
+    gray = cv2.cvtColor(cap.white, cv2.COLOR_BGR2GRAY)
+    anchored = _mrz_anchored(gray, cv2.cvtColor(ref, cv2.COLOR_BGR2GRAY),
+                             _mrz_anchor(spec, "back", reading), spec.dpi)
+    features = align(cap.white, ref, dpi=spec.dpi)
+    assert anchored is not None and anchored.ok and features.ok
+    h, w = ref.shape[:2]
+    corners = np.float32([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]])
+    a = cv2.perspectiveTransform(corners, np.linalg.inv(anchored.homography))
+    b = cv2.perspectiveTransform(corners, np.linalg.inv(features.homography))
+    px_per_mm = spec.dpi / 25.4
+    assert np.abs(a - b).max() / px_per_mm < 0.5  # within half a millimetre at every corner
+    # the same MRZ anchor against another specimen's page does not correlate: refused
+    visa = next(s for s in lib.specimens() if s.id == "UTO/V-2024")
+    vref = _reference(visa, visa.mrz_side or visa.sides[0].name)["white"]
+    assert _mrz_anchored(gray, cv2.cvtColor(vref, cv2.COLOR_BGR2GRAY),
+                         _mrz_anchor(spec, "back", reading), visa.dpi) is None

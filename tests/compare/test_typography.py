@@ -52,3 +52,24 @@ def test_measure_mrz_splits_lines():
     zone[l1.shape[0]:, :l2.shape[1]] = l2
     res = measure_mrz(zone, ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", TEXT], DPI)
     assert all(r is not None and abs(r.pitch_mm - 2.54) < 0.03 for r in res)
+
+
+def test_left_edge_ignores_a_mark_before_the_line():
+    """The page edge or a speck left of the line is not its first character."""
+    clean = line()
+    marked = cv2.copyMakeBorder(clean, 0, 0, 40, 0, cv2.BORDER_CONSTANT, value=255)
+    h = marked.shape[0]
+    marked[h // 4:3 * h // 4, 2:6] = 0  # a dark vertical stroke, like a page edge
+    a = measure_line(clean, TEXT, DPI)
+    b = measure_line(marked, TEXT, DPI)
+    assert abs((b.left_mm - 40 / K) - a.left_mm) < 0.1
+
+
+def test_a_hairline_beside_the_line_does_not_set_cap_height_or_baseline():
+    """A page edge one pixel wide, taller than the glyphs, at the line's end."""
+    clean = cv2.copyMakeBorder(line(), 12, 12, 0, 30, cv2.BORDER_CONSTANT, value=255)
+    marked = clean.copy()
+    marked[2:-2, -3] = 40
+    a, b = measure_line(clean, TEXT, DPI), measure_line(marked, TEXT, DPI)
+    assert abs(a.cap_height_mm - b.cap_height_mm) < 0.05
+    assert abs(a.baseline_mm - b.baseline_mm) < 0.05

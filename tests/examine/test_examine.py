@@ -194,3 +194,43 @@ def test_cli_examine_card_with_other_side(tmp_path, capsys):
     assert any(f["code"] == "VIZ001" for f in both[0]["findings"])
     assert code in (1, 4) and code >= alone
     assert (tmp_path / "r-1.html").is_file() and (tmp_path / "r-2.html").is_file()
+
+
+def _misread(reading):
+    """The reading of a distorted photo: the issuer and a date misread, check digits failing."""
+    import dataclasses
+
+    from docfraud.mrz import parse
+
+    l1, l2 = reading.lines
+    bad = (l1[:2] + "UJT" + l1[5:], l2[:13] + "0" + l2[14:])
+    return dataclasses.replace(reading, lines=bad, mrz=parse(list(bad)))
+
+
+def test_a_misread_mrz_is_read_again_on_the_flattened_page():
+    from docfraud.imaging.mrz import read_mrz
+
+    cap = load_capture(SAMPLES / "0009.jpg")  # a genuine passport, phone photo
+    calls = []
+
+    def reader(img):
+        calls.append(img.shape)
+        real = read_mrz(img)
+        return _misread(real) if len(calls) == 1 else real
+
+    ex = examine(cap, reader=reader)
+    assert len(calls) == 2  # the raw photo, then the page warped flat
+    assert ex.specimen == "UTO/P-2024" and "reread_mrz" in ex.timings
+    assert not [f for f in ex.findings if f.code.startswith(("MRZ1", "MRZ2", "SPC"))
+                and f.severity == "error"]
+    assert ex.mrz.value("issuing_state") == "UTO"
+
+
+def test_a_misread_mrz_not_improved_by_reading_again_names_no_specimen():
+    from docfraud.imaging.mrz import read_mrz
+
+    cap = load_capture(SAMPLES / "0009.jpg")
+    ex = examine(cap, reader=lambda img: _misread(read_mrz(img)))
+    codes = {f.code for f in ex.findings}
+    assert "SPC001" in codes and "MRZ201" in codes  # no specimen for 'UJT'; the MRZ errors stand
+    assert ex.verdict != NO_ANOMALIES

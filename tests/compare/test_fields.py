@@ -1,0 +1,130 @@
+"""Visual-zone text and fine-line backgrounds: what the checks measure, on drawn examples."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from docfraud.compare.checks import (_char_match, _ink_box, _tiled_structure, _bandpass,
+                                     char_spans, render_text, text_line_image)
+from docfraud.imaging.viz_ocr import viz_reader
+
+K = 300 / 25.4
+FONT = "DejaVuSans"
+
+
+def field(text: str, cap_px: float = 2.2 * K, shape=(60, 420), left=20, base=44,
+          lines: bool = False, blur: float = 0.6) -> np.ndarray:
+    img = render_text(text, FONT, cap_px, shape, left, base).astype(np.float32)
+    if lines:  # a pale fine-line background pattern over the whole field
+        yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
+        bg = 200 + 40 * (np.sin((xx + 8 * np.sin(yy / 9.0)) / 2.2) > 0.6)
+        img = np.minimum(img, bg)
+    return cv2.GaussianBlur(img, (0, 0), blur).astype(np.uint8)
+
+
+def test_ink_box_finds_the_text_line_not_the_pattern_beside_it():
+    img = field("LI", lines=True)
+    img[5:55, 330:332] = 120  # a darker stroke of the background, far right of the name
+    x0, y0, x1, base = _ink_box(img)
+    spans = char_spans("LI", FONT, 2.2 * K, 20)
+    assert abs(x0 - 20) <= 3 and x1 < 20 + spans[-1][1] + 6
+    assert abs(base - 44) <= 2
+
+
+def test_text_line_image_is_clean_dark_text_on_white():
+    img = text_line_image(field("XIAOLING THI LAN", lines=True))
+    assert img is not None
+    assert img.shape[0] >= 40 + 16  # enlarged for OCR, with a margin
+    border = np.concatenate([img[:4].ravel(), img[-4:].ravel()])
+    assert border.min() == 255
+
+
+def test_short_name_is_read():
+    ocr = viz_reader()
+    if ocr is None:
+        import pytest
+        pytest.skip("Tesseract's eng model is not installed here")
+    assert ocr(text_line_image(field("LI", lines=True))).replace(" ", "") == "LI"
+
+
+def _score(printed: str, expected: str, blur: float = 0.6) -> float:
+    crop = field(printed, blur=blur)
+    x0, _, _, base = _ink_box(crop)
+    rendered = render_text(expected, FONT, 2.2 * K, crop.shape, x0, base)
+    return _char_match(crop, rendered, char_spans(expected, FONT, 2.2 * K, x0), expected)
+
+
+def test_char_match_passes_the_same_text_and_fails_one_altered_digit():
+    assert _score("03 DEC 2015", "03 DEC 2015") > 0.85
+    assert _score("03 DEC 2016", "03 DEC 2015") < 0.7
+
+
+def test_char_match_forgives_blur_but_not_an_altered_digit():
+    assert _score("03 DEC 2015", "03 DEC 2015", blur=2.5) > 0.8
+    assert _score("08 DEC 2015", "03 DEC 2015", blur=2.5) < _score("03 DEC 2015", "03 DEC 2015",
+                                                                   blur=2.5) - 0.1
+
+
+def _pattern(shape=(240, 360), period=3.1, phase=0.0) -> np.ndarray:
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    v = np.sin((xx + 6 * np.sin(yy / 11.0) + phase) * 2 * np.pi / period)
+    v += np.sin((yy + 5 * np.cos(xx / 13.0)) * 2 * np.pi / (period * 1.3))
+    return (200 + 25 * v).astype(np.uint8)
+
+
+def test_tiled_structure_forgives_a_local_warp_and_catches_lost_detail():
+    ref = _pattern()
+    warped = ref.copy()
+    warped[:, 180:] = _pattern(phase=2.0)[:, 180:]  # half the zone shifted by 2 px
+    # a copy printed from a 100 dpi scan: the fine lines are lost (aliased)
+    small = cv2.resize(ref, None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
+    reprint = cv2.resize(small, ref.shape[::-1], interpolation=cv2.INTER_CUBIC)
+    mask = np.full(ref.shape, 255, np.uint8)
+    bp = _bandpass
+    genuine = _tiled_structure(bp(ref), bp(warped), mask, K)
+    copied = _tiled_structure(bp(ref), bp(reprint), mask, K)
+    assert genuine > 0.9
+    assert copied < genuine - 0.3
+    # a whole-zone correlation would have taken the shifted half for a different pattern
+    from docfraud.compare.checks import _masked_ncc
+    assert _masked_ncc(bp(ref), bp(warped), mask) < genuine - 0.15
+
+
+def test_name_similarity_takes_either_umlaut_transliteration():
+    from docfraud.compare.checks import name_similarity
+
+    assert name_similarity("MÜLLER", "MUELLER") == 1.0
+    assert name_similarity("MÜLLER", "MULLER") == 1.0
+    assert name_similarity("MÜLLER-LÜDENSCHEIDT", "MUELLER LUEDENSCHE") == 1.0  # truncated MRZ
+    assert name_similarity("SCHMIDT", "MUELLER") < 0.5
+
+
+def test_same_text_forgives_only_ocr_shape_confusions():
+    from docfraud.compare.checks import same_text
+
+    assert same_text("12 JUN 1997", "12 JUN 1997")
+    assert same_text("12 JUN 1997", "12JUN1997")
+    assert same_text("1O JUN 1997", "10 JUN 1997")   # O read for a zero
+    assert not same_text("12 JUN 1996", "12 JUN 1997")
+    assert not same_text("12 JUN 199", "12 JUN 1997")
+    assert not same_text("B2 JUN 1997", "82 JUN 1997")  # no other confusions
+
+
+def test_an_altered_field_still_fails_with_the_ocr_second_opinion():
+    """viz.text asks Tesseract only when the print does not match: an altered field, which
+    Tesseract reads as printed, still fails, with the reading in its evidence."""
+    import pytest
+
+    from docfraud.examine.capture import load_capture
+    from docfraud.examine.engine import examine
+
+    if viz_reader() is None:
+        pytest.skip("Tesseract's eng model is not installed here")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    ex = examine(load_capture(root / "samples" / "captures" / "0003.jpg"))  # MRZ altered
+    viz = [c for c in ex.checks if c.check == "viz.text" and c.status == "failed"]
+    assert viz, "the altered MRZ disagrees with the printed visual zone"
+    assert all(c.finding is not None and "read" in c.finding.evidence for c in viz)
