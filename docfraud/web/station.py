@@ -28,6 +28,8 @@ from docfraud.web.store import DEFAULT_RETENTION_DAYS, Session, Store
 ACCEPTED = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif", "WEBP": ".webp", "BMP": ".bmp"}
 LIGHT_NAMES = {"white": "white light", "ir": "infrared", "uv": "ultraviolet"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: height of the verdict strip on top of docfraud.report.png.annotated()
+ANNOTATED_BANNER_PX = 56
 VERDICT_KEYS = {NO_ANOMALIES: "none", REFER: "refer", STRONG: "strong"}
 
 
@@ -156,7 +158,9 @@ class Station:
             (folder / "report.html").write_text(to_html(ex), encoding="utf-8")
             files["report.html"] = "report.html"
             if ex.images:
-                _write_jpeg(folder / "annotated.jpg", annotated(ex, width=1200))
+                # without the verdict strip annotated() draws on top: the page has its own
+                _write_jpeg(folder / "annotated.jpg",
+                            annotated(ex, width=1200)[ANNOTATED_BANNER_PX:])
                 files["annotated"] = "annotated.jpg"
             failed = [z for z, st in zone_status(ex).items() if st == "failed"]
             for i, zid in enumerate(failed):
@@ -203,10 +207,17 @@ def view_model(ex: dict[str, Any]) -> dict[str, Any]:
     from docfraud.findings import REGISTRY
 
     report = ex["report"]
-    findings = []
+    # one card per code (MRZ204 on issuing state and nationality is one thing to look at)
+    groups: dict[str, dict[str, Any]] = {}
     for f in sorted(report["findings"], key=lambda f: SEVERITY_ORDER.get(f["severity"], 3)):
         reg = REGISTRY.get(f["code"])
-        findings.append({**f, "title": reg.title if reg else f["code"]})
+        g = groups.setdefault(f["code"], {"code": f["code"], "severity": f["severity"],
+                                          "title": reg.title if reg else f["code"],
+                                          "look_at": f["look_at"], "messages": [],
+                                          "message": f["message"]})
+        if f["message"] not in g["messages"]:
+            g["messages"].append(f["message"])
+    findings = list(groups.values())
     cov = report["coverage"]
     zones: dict[str, dict[str, Any]] = {}
     for key in ex["files"]:
