@@ -255,7 +255,8 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
             return JSONResponse(error_payload(exc), status)
         user = user_of(request)
         if user is not None and request.url.path == "/examine":
-            return page(request, "capture.html", status, user=user, error=exc)
+            return page(request, "capture.html", status, user=user, error=exc,
+                        max_mb=config.max_upload_mb)
         return page(request, "error.html", status, user=user, code=exc.code,
                     message=exc.message, hint=exc.hint)
 
