@@ -559,3 +559,40 @@ def test_store_refuses_an_unusable_data_dir(tmp_path):
     (tmp_path / "junk" / "station.sqlite3").write_bytes(b"not a database" * 100)
     with pytest.raises(StationStoreError):
         Store(tmp_path / "junk")
+
+
+# -- the engines are shared by the station's worker threads ------------------------------------
+
+def test_glyph_model_is_safe_to_share_between_threads():
+    """Two examinations at once share one MRZ glyph network (cv2.dnn): run unguarded, its
+    forward passes collided under load (OpenCV assertion 'buf.shape() == m.shape()')."""
+    import threading
+
+    import numpy as np
+
+    from docfraud.imaging.ocr import load_glyph_model
+
+    model = load_glyph_model()
+    rng = np.random.default_rng(7)
+    batches = [rng.random((n, model.cell, model.cell), dtype=np.float32) for n in (3, 17, 44, 88)]
+    want = [model.predict_proba(b) for b in batches]
+    failures: list[str] = []
+
+    def work(k: int) -> None:
+        for i in range(30):
+            j = (i + k) % len(batches)
+            try:
+                got = model.predict_proba(batches[j])
+            except Exception as exc:  # noqa: BLE001 - collected and reported below
+                failures.append(repr(exc))
+                return
+            if got.shape != want[j].shape or not np.allclose(got, want[j], atol=1e-5):
+                failures.append(f"batch {j} differs")
+                return
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
