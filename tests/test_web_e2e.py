@@ -27,7 +27,7 @@ playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed (it is in the dev "
                                   "extra: ./dev test installs it)")
 
-from docfraud.examine.model import NO_ANOMALIES, STRONG  # noqa: E402
+from docfraud.examine.model import NO_ANOMALIES, STRONG, VERDICTS  # noqa: E402
 from docfraud.web import create_app  # noqa: E402
 from docfraud.web.station import Config  # noqa: E402
 
@@ -94,20 +94,25 @@ def browser(server):
     pw.stop()
 
 
-def _sign_in(page, base: str) -> None:
+def _sign_in(page, base: str, shot: str | None = None) -> None:
     page.goto(base + "/")
     assert page.url.endswith("/login")
+    if shot:
+        page.screenshot(path=str(SHOTS / shot))
     page.fill("#username", "officer1")
     page.fill("#password", PASSWORD)
     page.press("#password", "Enter")
     page.wait_for_url(base + "/")
 
 
-def _examine(page, base: str, sample: str) -> str:
+def _examine(page, base: str, sample: str, shot: str | None = None) -> str:
     page.set_input_files("#white", str(SAMPLES / f"{sample}.jpg"))
     page.set_input_files("#ir", str(SAMPLES / f"{sample}.ir.jpg"))
     page.set_input_files("#uv", str(SAMPLES / f"{sample}.uv.jpg"))
     assert page.is_enabled("#examine")
+    if shot:
+        page.wait_for_function("document.getElementById('preview').complete")
+        page.screenshot(path=str(SHOTS / shot))
     page.keyboard.press("Enter")
     page.wait_for_url(base + "/results/*", timeout=60_000)
     page.wait_for_load_state("networkidle")
@@ -124,10 +129,10 @@ def test_officer_examines_a_genuine_and_a_forged_sample(server, browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    _sign_in(page, base)
+    _sign_in(page, base, "login-1280x800.png")
     page.screenshot(path=str(SHOTS / "capture-1280x800.png"))
 
-    assert _examine(page, base, genuine) == NO_ANOMALIES
+    assert _examine(page, base, genuine, "capture-ready-1280x800.png") == NO_ANOMALIES
     page.screenshot(path=str(SHOTS / "result-genuine-1280x800.png"))
     page.screenshot(path=str(SHOTS / "result-genuine-full.png"), full_page=True)
     assert page.locator("table.fields").count() == 1
@@ -196,5 +201,31 @@ def test_refused_upload_is_explained_on_the_page(server, browser, tmp_path):
     text = page.inner_text("#error")
     assert "E603" in text and "GIF" in text
     assert page.url == base + "/"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "capture-refused-1280x800.png"))
     ctx.close()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_large_image_is_reduced_in_the_browser_before_upload(server, browser, tmp_path):
+    import cv2
+
+    base, app = server
+    img = cv2.imread(str(SAMPLES / "0009.jpg"))
+    big = cv2.resize(img, None, fx=2.6, fy=2.6, interpolation=cv2.INTER_CUBIC)
+    assert max(big.shape[:2]) > 3200
+    path = tmp_path / "big.png"  # PNG: the browser's JPEG is then surely its own
+    cv2.imwrite(str(path), big)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    _sign_in(page, base)
+    page.set_input_files("#white", str(path))
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/results/*", timeout=60_000)
+    assert page.inner_text("#verdict-text").strip().lower() in VERDICTS
+    exam_id = page.url.rsplit("/", 1)[1]
+    stored = app.state.station.store.examination(exam_id)["files"]["white"]
+    assert stored.suffix == ".jpg"  # re-encoded on the device
+    h, w = cv2.imread(str(stored)).shape[:2]
+    assert max(h, w) == 3200 and abs(w / h - big.shape[1] / big.shape[0]) < 0.01
+    ctx.close()

@@ -26,7 +26,7 @@ from docfraud.web.store import DEFAULT_RETENTION_DAYS, Session, Store
 
 #: Formats accepted for upload, by their first bytes (PDF, GIF, HEIC... are refused).
 ACCEPTED = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif", "WEBP": ".webp", "BMP": ".bmp"}
-LIGHT_NAMES = {"white": "white light", "ir": "infrared", "uv": "ultraviolet"}
+LIGHT_NAMES = {"white": "white-light", "ir": "infrared", "uv": "ultraviolet"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 #: height of the verdict strip on top of docfraud.report.png.annotated()
 ANNOTATED_BANNER_PX = 56
@@ -105,7 +105,7 @@ class Station:
                           hint="upload a smaller image (the capture page resizes large ones)")
         fmt = sniff_format(data[:64])
         if fmt not in ACCEPTED:
-            raise refused(f"the {what} file is not an accepted image "
+            raise refused(f"the {what} image is not of an accepted type "
                           f"({fmt or 'unknown content'}); accepted: JPEG, PNG, TIFF, WebP, BMP",
                           415)
         img = load_image(data, max_pixels=self.config.max_pixels)
@@ -223,7 +223,8 @@ def view_model(ex: dict[str, Any]) -> dict[str, Any]:
     for key in ex["files"]:
         if key.startswith("zone/"):
             _, zid, light, part = key.split("/")
-            z = zones.setdefault(zid, {"zone": zid, "light": LIGHT_NAMES.get(light, light),
+            z = zones.setdefault(zid, {"zone": zid,
+                                       "light": LIGHT_NAMES.get(light, light).replace("-", " "),
                                        "images": {}, "why": []})
             z["images"][part] = key
     for z in zones.values():

@@ -74,11 +74,25 @@
     }, function () { return file; });  // the browser cannot decode it (TIFF): send it as it is
   }
 
-  function showError(text) {
+  var dropHTML = dropText.innerHTML;
+  preview.addEventListener("error", function () { preview.hidden = true; });
+
+  // After a refusal, start again from an empty form: the officer drops the image again.
+  function reset() {
+    form.reset();
+    files = { white: null, ir: null, uv: null };
+    drop.classList.remove("ready");
+    dropText.innerHTML = dropHTML;
+    preview.hidden = true;
+    preview.removeAttribute("src");
+  }
+
+  function showError(text, keep) {
     error.textContent = text;
     error.hidden = false;
     busy.hidden = true;
     sending = false;
+    if (!keep) reset();
     button.disabled = !files.white;
   }
 
@@ -107,7 +121,7 @@
       showError(e ? e.code + ": " + e.message + (e.hint ? " — " + e.hint : "")
                   : "The station answered " + r.resp.status + ".");
     }).catch(function () {
-      showError("The station could not be reached. Check the connection and try again.");
+      showError("The station could not be reached. Check the connection and try again.", true);
     });
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); send(); });
