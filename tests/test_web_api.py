@@ -27,8 +27,6 @@ from docfraud.web import create_app  # noqa: E402
 from docfraud.web.station import Config  # noqa: E402
 from docfraud.web.store import Store  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "captures"
 PASSWORD = "correct horse battery"
@@ -338,6 +336,12 @@ def test_history_search_by_document_number(app, forged):
     assert forged["id"] in page and number in page
     assert all(v in VERDICTS for v in (e["verdict"] for e in
                                        c.get("/api/v1/examinations").json()["examinations"]))
+
+
+def test_search_text_is_escaped_in_the_page(app):
+    c, _ = signed_in(app)
+    page = c.get("/history", params={"q": '"><script>alert(1)</script>'}).text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page.lower()
 
 
 def test_api_mrz_check_mirrors_the_cli(officer):

@@ -31,8 +31,7 @@ from docfraud.examine.model import NO_ANOMALIES, STRONG, VERDICTS  # noqa: E402
 from docfraud.web import create_app  # noqa: E402
 from docfraud.web.station import Config  # noqa: E402
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "captures"

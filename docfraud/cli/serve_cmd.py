@@ -27,6 +27,11 @@ serve_app = typer.Typer(
 
 DATA_DIR_HELP = "The station's data folder (database, images, reports); default: " \
                 "$DOCFRAUD_DATA_DIR or the user's data folder (…/docfraud/station)."
+#: options shared by the sub-commands
+DATA_DIR = typer.Option(None, "--data-dir", help=DATA_DIR_HELP)
+PASSWORD_STDIN = typer.Option(False, "--password-stdin", help="Read the password from standard "
+                                                              "input (one line) instead of "
+                                                              "prompting.")
 
 
 def _store(data_dir: Path | None, retention_days: int = 30):  # type: ignore[no-untyped-def]
@@ -55,7 +60,7 @@ def serve(
                                                          "serves this computer only; 0.0.0.0 "
                                                          "serves the local network (use TLS)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: Optional[Path] = DATA_DIR,
     specimens: Optional[Path] = typer.Option(None, "--specimens", help="Specimen library "
                                                                        "(default: "
                                                                        "reference_specimens/)."),
@@ -107,10 +112,8 @@ def serve(
 @serve_app.command("add-user")
 def add_user(
     username: str = typer.Argument(..., help="The officer's user name (lower case)."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
-    password_stdin: bool = typer.Option(False, "--password-stdin",
-                                        help="Read the password from standard input "
-                                             "(one line) instead of prompting."),
+    data_dir: Optional[Path] = DATA_DIR,
+    password_stdin: bool = PASSWORD_STDIN,
 ) -> None:
     """Create an officer account (asks for the password twice)."""
     store = _store(data_dir)
@@ -121,19 +124,18 @@ def add_user(
 @serve_app.command("set-password")
 def set_password(
     username: str = typer.Argument(...),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
-    password_stdin: bool = typer.Option(False, "--password-stdin"),
+    data_dir: Optional[Path] = DATA_DIR,
+    password_stdin: bool = PASSWORD_STDIN,
 ) -> None:
     """Change an account's password (and enable it again); its sessions end."""
-    store = _store(data_dir)
-    store.set_password(username, _read_password(password_stdin))
+    _store(data_dir).set_password(username, _read_password(password_stdin))
     typer.echo(f"password of {username} changed")
 
 
 @serve_app.command("disable-user")
 def disable_user(
     username: str = typer.Argument(...),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: Optional[Path] = DATA_DIR,
 ) -> None:
     """Disable an account; its sessions end (its examinations and audit entries stay)."""
     _store(data_dir).disable_user(username)
@@ -141,8 +143,7 @@ def disable_user(
 
 
 @serve_app.command("users")
-def users(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP)
-          ) -> None:
+def users(data_dir: Optional[Path] = DATA_DIR) -> None:
     """List the accounts."""
     for u in _store(data_dir).users():
         typer.echo(f"{u['username']}\t{'disabled' if u['disabled'] else 'enabled'}\t"
@@ -151,7 +152,7 @@ def users(data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_
 
 @serve_app.command("verify-audit")
 def verify_audit(
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: Optional[Path] = DATA_DIR,
     expect_head: Optional[str] = typer.Option(None, "--expect-head", metavar="HASH",
                                               help="A head hash recorded earlier: it must still "
                                                    "be in the chain (detects a chain cut "
@@ -173,7 +174,7 @@ def verify_audit(
 
 @serve_app.command("purge")
 def purge(
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help=DATA_DIR_HELP),
+    data_dir: Optional[Path] = DATA_DIR,
     retention_days: int = typer.Option(30, "--retention-days", min=1),
 ) -> None:
     """Delete the examinations (images and reports) older than the retention period now (the

@@ -153,6 +153,7 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
     station = station or Station(config)
     store = station.store
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True  # every template is HTML
     templates.env.globals.update(version=__version__)
 
     def purge_loop(stop: threading.Event) -> None:
