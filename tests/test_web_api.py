@@ -143,6 +143,33 @@ def test_sign_in_form_needs_its_csrf_token(anon):
     assert anon.get("/", follow_redirects=False).status_code == 303
 
 
+def test_repeated_failed_sign_ins_are_throttled(tmp_path):
+    app = create_app(Config(data_dir=tmp_path / "st", warm_up=False))
+    app.state.station.store.add_user("officer9", PASSWORD)
+    throttle = app.state.throttle
+    now = [1000.0]
+    throttle.clock = lambda: now[0]
+    c = TestClient(app)
+    for _ in range(5):
+        r = c.post("/api/v1/session", json={"username": "officer9", "password": "guess guess"})
+        assert r.status_code == 401
+    # now even the right password is refused, without being checked
+    r = c.post("/api/v1/session", json={"username": "officer9", "password": PASSWORD})
+    assert r.status_code == 429 and "try again in 15 minutes" in r.json()["error"]["message"]
+    token = _login_form(c)
+    r = c.post("/login", data={"username": "officer9", "password": PASSWORD,
+                               "login_csrf": token})
+    assert r.status_code == 429 and "Too many failed sign-ins" in r.text
+    now[0] += 901
+    r = c.post("/api/v1/session", json={"username": "officer9", "password": PASSWORD})
+    assert r.status_code == 200
+    # many names from one address: the address is throttled too
+    for i in range(20):
+        c.post("/api/v1/session", json={"username": f"nobody{i}", "password": "guess guess"})
+    r = c.post("/api/v1/session", json={"username": "officer9", "password": PASSWORD})
+    assert r.status_code == 429
+
+
 def test_secure_cookie_over_https(app):
     with TestClient(app, base_url="https://station.local") as c:
         r = c.post("/api/v1/session", json={"username": "officer1", "password": PASSWORD})
@@ -444,6 +471,10 @@ def test_every_examination_and_view_is_audited(app, forged):
             and e["target"] == forged["id"]]
     assert exam and exam[0]["user"] == "officer1" and exam[0]["detail"]["verdict"] == STRONG
     number = forged["report"]["mrz"]["fields"]["document_number"]
+    c.get("/history", params={"q": number})
+    search = store.audit_entries()[-1]
+    assert (search["user"], search["action"]) == ("officer2", "search")
+    assert search["detail"]["results"] >= 1
     assert number not in json.dumps(store.audit_entries())  # no personal data in the log
 
 

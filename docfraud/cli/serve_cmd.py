@@ -100,6 +100,14 @@ def serve(
     if not station.store.users():
         console.print("[bold yellow]no accounts yet[/]: create one with "
                       f"docfraud serve add-user NAME --data-dir {station.store.root}")
+    from docfraud.errors import AuditChainError
+
+    try:
+        n, head = station.store.verify_audit()
+        console.print(f"audit log intact: {n} entries, head {head}")
+    except AuditChainError as exc:  # keep the checkpoint working, but say it loudly
+        console.print(f"[bold red]warning {exc.code}[/]: {exc.message}; the station starts, "
+                      "but report this to the station's administrator")
     scheme = "https" if ssl_certfile else "http"
     console.print(f"docfraud station: {scheme}://{host}:{port}/  (data in {station.store.root}, "
                   f"{len(station.specimens)} specimens, engines loaded in "

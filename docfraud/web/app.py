@@ -136,6 +136,46 @@ class LimitsAndHeaders:
                  (time.perf_counter() - t0) * 1000)
 
 
+class Throttle:
+    """Failed sign-ins: after ``per_user`` failures for one user name, or ``per_client`` from
+    one address, within ``window`` seconds, sign-in is refused (without checking the password)
+    until the oldest of them is ``window`` seconds old. In memory: a restart forgets them."""
+
+    def __init__(self, per_user: int = 5, per_client: int = 20, window: float = 900.0) -> None:
+        self.limits = {"user": per_user, "client": per_client}
+        self.window = window
+        self.clock = time.monotonic
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def wait(self, user: str, client: str) -> float:
+        """Seconds until this user name may try again from this address (0: now)."""
+        now = self.clock()
+        with self._lock:
+            waits = [self.window - (now - times[0])
+                     for key in (("user", user.lower()), ("client", client))
+                     if len(times := self._recent(key, now)) >= self.limits[key[0]]]
+        return max(waits, default=0.0)
+
+    def failed(self, user: str, client: str) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in (("user", user.lower()), ("client", client)):
+                self._failures.setdefault(key, []).append(now)
+
+    def succeeded(self, user: str) -> None:
+        with self._lock:
+            self._failures.pop(("user", user.lower()), None)
+
+
 class Login(BaseModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=256)
@@ -220,6 +260,23 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
         resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure(request),
                         path="/")
 
+    throttle = Throttle()
+    app.state.throttle = throttle
+
+    def sign_in(request: Request, username: str, password: str) -> int | None:
+        """The user's id, or None for a wrong name or password; 429 after too many failures."""
+        client = request.client.host if request.client else "?"
+        wait = throttle.wait(username, client)
+        if wait > 0:
+            raise WebError(429, "E600", f"too many failed sign-ins: try again in "
+                                        f"{max(1, round(wait / 60))} minutes")
+        uid = store.authenticate(username, password)
+        if uid is None:
+            throttle.failed(username, client)
+        else:
+            throttle.succeeded(username)
+        return uid
+
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, ctx, status_code=status)
 
@@ -302,11 +359,15 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
         cookie = request.cookies.get(LOGIN_COOKIE, "")
         if not cookie or not hmac.compare_digest(cookie, login_csrf):
             raise WebError(403, "E600", "the sign-in form has expired: reload the page")
-        uid = store.authenticate(username.strip(), password)
+        try:
+            uid, status, error = sign_in(request, username.strip(), password), 401, None
+        except WebError as exc:  # too many failures
+            uid, status, error = None, exc.status, exc.message[0].upper() + exc.message[1:] + "."
         if uid is None:
             token = secrets.token_urlsafe(24)
-            resp = page(request, "login.html", 401, user=None, login_csrf=token,
-                        error="Wrong user name or password.", username=username.strip())
+            resp = page(request, "login.html", status, user=None, login_csrf=token,
+                        error=error or "Wrong user name or password.",
+                        username=username.strip())
             resp.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
                             secure=secure(request), max_age=3600, path="/login")
             return resp
@@ -386,6 +447,8 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
         if user is None:
             return login_redirect(request)
         rows = store.search(q or None, limit=100)
+        if q:  # who searched, and how much they saw; never what they searched for
+            store.audit(user.username, "search", None, {"results": len(rows)})
         return page(request, "history.html", user=user, rows=rows, q=q,
                     retention=config.retention_days)
 
@@ -400,7 +463,7 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
     def api_login(request: Request, body: Login) -> Response:
         """Sign in: sets the session cookie and returns the CSRF token for later requests."""
         check_origin(request)
-        uid = store.authenticate(body.username.strip(), body.password)
+        uid = sign_in(request, body.username.strip(), body.password)
         if uid is None:
             raise WebError(401, "E600", "wrong user name or password")
         token, csrf = store.new_session(uid)
@@ -446,8 +509,11 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
                                                 description="Prefix of the document number"),
                    limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
         """This station's recent examinations, newest first (search by document number)."""
-        api_user(request)
-        return {"examinations": store.search(document_number or None, limit=limit)}
+        user = api_user(request)
+        rows = store.search(document_number or None, limit=limit)
+        if document_number:
+            store.audit(user.username, "search", None, {"results": len(rows)})
+        return {"examinations": rows}
 
     @app.get("/api/v1/examinations/{exam_id}", tags=["examinations"])
     def api_get(request: Request, exam_id: str) -> dict[str, Any]:
