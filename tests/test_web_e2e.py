@@ -27,7 +27,7 @@ playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed (it is in the dev "
                                   "extra: ./dev test installs it)")
 
-from docfraud.examine.model import NO_ANOMALIES, STRONG, VERDICTS  # noqa: E402
+from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, VERDICTS  # noqa: E402
 from docfraud.web import create_app  # noqa: E402
 from docfraud.web.station import Config  # noqa: E402
 
@@ -80,17 +80,36 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def playwright(server):
     pw = playwright_api.sync_playwright().start()
+    yield pw
+    pw.stop()
+
+
+def launch(pw, *extra: str):
     try:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        return pw.chromium.launch(executable_path=CHROMIUM, args=ARGS + list(extra),
+                                  headless=True)
     except Exception as exc:  # noqa: BLE001 - say why and skip, as for a missing browser
-        pw.stop()
         pytest.skip(f"Chromium at {CHROMIUM} could not be started by Playwright: "
                     f"{str(exc).splitlines()[0]}")
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    b = launch(playwright)
     yield b
     b.close()
-    pw.stop()
+
+
+def _until(page, expression: str, timeout: float = 20.0) -> None:
+    """Wait until a JavaScript expression is true. (Playwright's wait_for_function evaluates a
+    string, which the pages' CSP forbids, rightly.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            pytest.fail(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)
 
 
 def _sign_in(page, base: str, shot: str | None = None) -> None:
@@ -110,7 +129,7 @@ def _examine(page, base: str, sample: str, shot: str | None = None) -> str:
     page.set_input_files("#uv", str(SAMPLES / f"{sample}.uv.jpg"))
     assert page.is_enabled("#examine")
     if shot:
-        page.wait_for_function("document.getElementById('preview').complete")
+        _until(page, "document.getElementById('preview').complete")
         page.screenshot(path=str(SHOTS / shot))
     page.keyboard.press("Enter")
     page.wait_for_url(base + "/results/*", timeout=60_000)
@@ -228,3 +247,29 @@ def test_large_image_is_reduced_in_the_browser_before_upload(server, browser, tm
     h, w = cv2.imread(str(stored)).shape[:2]
     assert max(h, w) == 3200 and abs(w / h - big.shape[1] / big.shape[0]) < 0.01
     ctx.close()
+
+
+def test_camera_picture_is_examined(server, playwright):
+    """The camera path, with Chromium's synthetic camera (a moving test pattern): the picture
+    is taken, sent and examined. A test pattern has no document in it, so the station must say
+    it could not compare it, and refer it."""
+    base, _ = server
+    b = launch(playwright, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
+    try:
+        ctx = b.new_context(viewport={"width": 1280, "height": 800}, permissions=["camera"])
+        page = ctx.new_page()
+        _sign_in(page, base)
+        page.click("#camera-open")
+        _until(page, "document.getElementById('video').videoWidth > 0")
+        page.screenshot(path=str(SHOTS / "capture-camera-1280x800.png"))
+        page.click("#camera-shoot")
+        page.wait_for_selector("#drop.ready")
+        assert "camera.jpg" in page.inner_text("#drop-text")
+        page.click("#examine")
+        page.wait_for_url(base + "/results/*", timeout=60_000)
+        assert page.inner_text("#verdict-text").strip().lower() == REFER
+        assert "No MRZ was read" in page.inner_text("main")
+        page.screenshot(path=str(SHOTS / "result-camera-1280x800.png"))
+        ctx.close()
+    finally:
+        b.close()

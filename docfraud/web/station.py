@@ -249,7 +249,10 @@ def view_model(ex: dict[str, Any]) -> dict[str, Any]:
         "id": ex["id"], "created": ex["created"], "expires": ex["expires"],
         "officer": ex["username"], "verdict": report["verdict"],
         "verdict_key": VERDICT_KEYS.get(report["verdict"], "refer"),
-        "reasons": report["reasons"], "specimen": report.get("specimen"),
+        "reasons": report["reasons"],
+        # SPC002 names the first candidate though none matched: say so
+        "specimen": None if any(f["code"] == "SPC002" for f in report["findings"])
+        else report.get("specimen"),
         "side": report.get("side"), "lights": report["capture"]["lights"],
         "document_number": ex.get("document_number"),
         "mrz": mrz, "mrz_rows": rows, "findings": findings,

@@ -137,10 +137,14 @@
   var cam = document.getElementById("camera");
   var video = document.getElementById("video");
   var stream = null;
+  var lights = document.getElementById("lights");
+  // While the camera is open it takes the place of the drop zone, its buttons in view.
   function stopCamera() {
     if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
     stream = null;
     cam.hidden = true;
+    drop.hidden = false;
+    lights.hidden = false;
   }
   if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     camOpen.hidden = false;
@@ -151,6 +155,9 @@
         stream = s;
         video.srcObject = s;
         cam.hidden = false;
+        drop.hidden = true;
+        lights.hidden = true;
+        document.getElementById("camera-shoot").focus();
       }, function (err) {
         showError("The camera cannot be used here (" + err.name + "): choose a file instead.");
       });
