@@ -371,6 +371,45 @@ def test_search_text_is_escaped_in_the_page(app):
     assert "<script>alert" not in page and "&lt;script&gt;" in page.lower()
 
 
+def test_card_sides_examined_together(app):
+    """A forged card (its visual zone altered on the front, the MRZ on the back): both sides
+    examined together, as docfraud examine --other-side, so the front is checked against the
+    back's MRZ; stored as two examinations of one document."""
+    labels = {it["id"]: it for it in json.loads((SAMPLES / "labels.json").read_text())["items"]}
+    assert labels["0008"]["forgery"]["type"] == "viz_alteration"
+    c, csrf = signed_in(app)
+    files = {"white": ("f.jpg", sample("0008-front.jpg"), "image/jpeg"),
+             "other": ("b.jpg", sample("0008-back.jpg"), "image/jpeg")}
+    r = c.post("/api/v1/examinations", files=files, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    front, back = body["sides"]
+    assert (front["side"], back["side"]) == ("front", "back") and front["id"] == body["id"]
+    assert body["verdict"] != NO_ANOMALIES and body["verdict"] == front["verdict"]
+    assert any(f["code"].startswith("VIZ") for f in front["report"]["findings"])
+    # the front has no MRZ of its own, but is found by the back's document number
+    number = back["report"]["mrz"]["fields"]["document_number"]
+    hits = c.get("/api/v1/examinations", params={"document_number": number}).json()
+    assert {front["id"], back["id"]} <= {e["id"] for e in hits["examinations"]}
+    page = c.get(body["url"]).text
+    assert 'aria-label="The sides of this card"' in page and back["id"] in page
+    assert "checked against the MRZ of the other side" in page
+    back_page = c.get(back["url"]).text  # the banner is the document's, on either side
+    assert re.search(r'class="verdict v-(\w+)"', back_page).group(1) != "none"
+
+
+def test_other_side_refusals_name_the_side(officer):
+    r = officer.post("/api/v1/examinations", files={
+        "white": ("f.jpg", sample("0008-front.jpg"), "image/jpeg"),
+        "other": ("b.jpg", b"GIF89a" + bytes(64), "image/jpeg")})
+    assert r.status_code == 415 and "other side's white-light" in r.json()["error"]["message"]
+    r = officer.post("/api/v1/examinations", files={
+        "white": ("f.jpg", sample("0008-front.jpg"), "image/jpeg"),
+        "other_ir": ("b.jpg", sample("0001.ir.jpg"), "image/jpeg")})
+    assert r.status_code == 400
+    assert "other side's white-light image is required" in r.json()["error"]["message"]
+
+
 def test_api_mrz_check_mirrors_the_cli(officer):
     lines = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
              "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]

@@ -273,3 +273,24 @@ def test_camera_picture_is_examined(server, playwright):
         ctx.close()
     finally:
         b.close()
+
+
+def test_card_with_its_other_side(server, browser):
+    base, _ = server
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    _sign_in(page, base)
+    page.set_input_files("#white", str(SAMPLES / "0008-front.jpg"))
+    page.set_input_files("#other", str(SAMPLES / "0008-back.jpg"))
+    page.screenshot(path=str(SHOTS / "capture-card-1280x800.png"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/results/*", timeout=60_000)
+    assert page.inner_text("#verdict-text").strip().lower() != NO_ANOMALIES
+    chips = page.locator("nav.sides a")
+    assert chips.count() == 2
+    page.screenshot(path=str(SHOTS / "result-card-1280x800.png"))
+    chips.nth(1).click()  # the back
+    page.wait_for_load_state("networkidle")
+    assert page.locator("nav.sides a[aria-current=page]").inner_text().startswith("Back")
+    page.screenshot(path=str(SHOTS / "result-card-back-1280x800.png"))
+    ctx.close()

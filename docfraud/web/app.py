@@ -398,13 +398,14 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
     @app.post("/examine", include_in_schema=False)
     async def examine_form(request: Request, white: UploadFile | None = File(None),
                            ir: UploadFile | None = File(None), uv: UploadFile | None = File(None),
+                           other: UploadFile | None = File(None),
                            csrf_token: str = Form("")) -> Response:
         user = user_of(request)
         if user is None:
             raise WebError(401, "E600", "sign in first")
         check_csrf(request, user, csrf_token)
         uploads = {"white": await read_upload(white), "ir": await read_upload(ir),
-                   "uv": await read_upload(uv)}
+                   "uv": await read_upload(uv), "other": await read_upload(other)}
         from starlette.concurrency import run_in_threadpool
 
         exam_id = await run_in_threadpool(station.examine, uploads, user)
@@ -486,22 +487,40 @@ def create_app(config: Config | None = None, station: Station | None = None) -> 
                           white: UploadFile = File(..., description="White-light image"),
                           ir: UploadFile | None = File(None, description="Infrared image"),
                           uv: UploadFile | None = File(None, description="Ultraviolet image"),
+                          other: UploadFile | None = File(
+                              None, description="A card's other side, white light"),
+                          other_ir: UploadFile | None = File(None, description="... infrared"),
+                          other_uv: UploadFile | None = File(None, description="... ultraviolet"),
                           ) -> Response:
         """Examine a capture, like ``docfraud examine --json``: the report (schema
         docs/schema/examination.schema.json), its id and the result page's address. JPEG, PNG,
-        TIFF, WebP or BMP, checked by content; needs X-CSRF-Token."""
+        TIFF, WebP or BMP, checked by content; needs X-CSRF-Token.
+
+        With ``other`` (like ``--other-side``), a card's two sides are examined together: the
+        answer's ``verdict`` is the document's (its more serious side), ``report`` the first
+        side's, and ``sides`` lists both with their own ids, verdicts and reports."""
         user = api_user(request)
         check_csrf(request, user, None)
-        uploads = {"white": await read_upload(white), "ir": await read_upload(ir),
-                   "uv": await read_upload(uv)}
+        uploads = {name: await read_upload(f) for name, f in (
+            ("white", white), ("ir", ir), ("uv", uv), ("other", other),
+            ("other_ir", other_ir), ("other_uv", other_uv))}
         from starlette.concurrency import run_in_threadpool
 
         exam_id = await run_in_threadpool(station.examine, uploads, user)
+        view = station.result(exam_id)
         ex = store.examination(exam_id)
-        assert ex is not None
-        return JSONResponse({"id": exam_id, "url": f"/results/{exam_id}",
-                             "verdict": ex["report"]["verdict"], "report": ex["report"]},
-                            201)
+        assert ex is not None and view is not None
+        out: dict[str, Any] = {"id": exam_id, "url": f"/results/{exam_id}",
+                               "verdict": view["verdict"], "report": ex["report"]}
+        if view["sides"]:
+            out["sides"] = []
+            for sd in view["sides"]:
+                side = store.examination(sd["id"])
+                assert side is not None
+                out["sides"].append({"id": sd["id"], "url": f"/results/{sd['id']}",
+                                     "side": sd["side"], "verdict": sd["verdict"],
+                                     "report": side["report"]})
+        return JSONResponse(out, 201)
 
     @app.get("/api/v1/examinations", tags=["examinations"])
     def api_search(request: Request,

@@ -94,9 +94,9 @@ class Station:
 
     # -- uploads --------------------------------------------------------------------------------
 
-    def decode(self, light: str, data: bytes) -> tuple[np.ndarray, str]:
+    def decode(self, light: str, data: bytes, side: str = "") -> tuple[np.ndarray, str]:
         """An uploaded image checked by its content: (pixels, file extension)."""
-        what = LIGHT_NAMES[light]
+        what = side + LIGHT_NAMES[light]
         if not data:
             raise refused(f"the {what} image is empty", 400)
         if len(data) > self.config.max_upload_bytes:
@@ -111,15 +111,18 @@ class Station:
         img = load_image(data, max_pixels=self.config.max_pixels)
         return img, ACCEPTED[fmt]
 
-    def capture(self, uploads: dict[str, bytes], name: str) -> tuple[Capture, dict[str, str]]:
-        """The capture of the uploaded lights (white required), and their extensions."""
+    def capture(self, uploads: dict[str, bytes | None], name: str, side: str = ""
+                ) -> tuple[Capture, dict[str, str]]:
+        """The capture of the uploaded lights (white required), and their extensions.
+        ``side``: how error messages name this side ("" or "other side's ")."""
         if not uploads.get("white"):
-            raise refused("a white-light image is required", 400)
+            raise refused(f"a {side}white-light image is required", 400)
         images: dict[str, np.ndarray] = {}
         exts: dict[str, str] = {}
         for light in ("white", "ir", "uv"):
-            if uploads.get(light):
-                images[light], exts[light] = self.decode(light, uploads[light])
+            data = uploads.get(light)
+            if data:
+                images[light], exts[light] = self.decode(light, data, side)
         h, w = images["white"].shape[:2]
         for light in ("ir", "uv"):
             img = images.get(light)
@@ -127,65 +130,110 @@ class Station:
                 continue
             ih, iw = img.shape[:2]
             if abs(iw / ih - w / h) > 0.02 * (w / h):
-                raise refused(f"the {LIGHT_NAMES[light]} image ({iw}x{ih}) is not of the same "
-                              f"page as the white-light image ({w}x{h})", 400,
+                raise refused(f"the {side}{LIGHT_NAMES[light]} image ({iw}x{ih}) is not of the "
+                              f"same page as the {side}white-light image ({w}x{h})", 400,
                               hint="upload the images the reader took together")
             images[light] = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
         return Capture(images, {k: "upload" for k in images}, name), exts
 
     # -- examinations ---------------------------------------------------------------------------
 
-    def examine(self, uploads: dict[str, bytes], user: Session) -> str:
-        """Examine an upload, store the images and reports, audit it; returns its id."""
-        from docfraud.examine.engine import examine
-        from docfraud.report import annotated, to_dict, to_html
-        from docfraud.report.png import zone_crops, zone_status
+    def examine(self, uploads: dict[str, bytes | None], user: Session) -> str:
+        """Examine an upload, store the images and reports, audit it; returns its id.
+
+        ``uploads``: ``white`` (required), ``ir``, ``uv``; for a card, its other side as
+        ``other``, ``other_ir``, ``other_uv``. Both sides are then examined together (the MRZ
+        of one serving the visual-zone checks of the other, as ``docfraud examine
+        --other-side``) and stored as two examinations of one document; the id returned is the
+        first side's."""
+        from docfraud.examine.engine import examine, examine_document
 
         store = self.store
-        exam_id, folder = store.new_examination_dir()
+        sides = [{k: uploads.get(k) for k in ("white", "ir", "uv")}]
+        if any(uploads.get(k) for k in ("other", "other_ir", "other_uv")):
+            sides.append({k: uploads.get(f"other_{k}" if k != "white" else "other")
+                          for k in ("white", "ir", "uv")})
+        made: list[tuple[str, Path]] = []
         try:
-            cap, exts = self.capture(uploads, f"upload {exam_id[:8]}")
+            caps = []
+            for i, side in enumerate(sides):
+                made.append(store.new_examination_dir())
+                caps.append(self.capture(side, f"upload {made[-1][0][:8]}",
+                                         "other side's " if i else ""))
             with self._slots:
-                ex = examine(cap, self.library, as_of=self.config.as_of)
-            files: dict[str, str] = {}
-            for light, ext in exts.items():
-                (folder / f"{light}{ext}").write_bytes(uploads[light])
-                files[light] = f"{light}{ext}"
-            report = to_dict(ex)
-            (folder / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
-                                                encoding="utf-8")
-            files["report.json"] = "report.json"
-            (folder / "report.html").write_text(to_html(ex), encoding="utf-8")
-            files["report.html"] = "report.html"
-            if ex.images:
-                # without the verdict strip annotated() draws on top: the page has its own
-                _write_jpeg(folder / "annotated.jpg",
-                            annotated(ex, width=1200)[ANNOTATED_BANNER_PX:])
-                files["annotated"] = "annotated.jpg"
-            failed = [z for z, st in zone_status(ex).items() if st == "failed"]
-            for i, zid in enumerate(failed):
-                light = _zone_light([c for c in report["coverage"]["failed"] if c["zone"] == zid])
-                crops = zone_crops(ex, zid, light, height=160)
-                if crops is None:
-                    continue
-                for part, img in zip(("questioned", "reference", "difference"), crops):
-                    name = f"zone{i}-{part}.jpg"
-                    _write_jpeg(folder / name, img)
-                    files[f"zone/{zid}/{light}/{part}"] = name
-            store.add_examination(exam_id, user, report, files)
+                if len(caps) == 1:
+                    exams = [examine(caps[0][0], self.library, as_of=self.config.as_of)]
+                else:
+                    exams = examine_document([c for c, _ in caps], self.library,
+                                             as_of=self.config.as_of)
+            saved = [self._save(ex, side, exts, folder)
+                     for ex, side, (_, exts), (_, folder) in zip(exams, sides, caps, made)]
+            numbers = [((r.get("mrz") or {}).get("fields") or {}).get("document_number")
+                       for r, _ in saved]
+            number = next((n for n in numbers if n), None)
+            document = made[0][0] if len(made) > 1 else None
+            for (exam_id, _), (report, files) in zip(made, saved):
+                store.add_examination(exam_id, user, report, files, document=document,
+                                      document_number=number)
         except BaseException:
             import shutil
 
-            shutil.rmtree(folder, ignore_errors=True)
+            for _, folder in made:
+                shutil.rmtree(folder, ignore_errors=True)
             raise
-        return exam_id
+        return made[0][0]
+
+    @staticmethod
+    def _save(ex: Any, uploads: dict[str, bytes | None], exts: dict[str, str], folder: Path
+              ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Write one side's images and reports into its folder: (report, files)."""
+        from docfraud.report import annotated, to_dict, to_html
+        from docfraud.report.png import zone_crops, zone_status
+
+        files: dict[str, str] = {}
+        for light, ext in exts.items():
+            (folder / f"{light}{ext}").write_bytes(uploads[light] or b"")
+            files[light] = f"{light}{ext}"
+        report = to_dict(ex)
+        (folder / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False),
+                                            encoding="utf-8")
+        files["report.json"] = "report.json"
+        (folder / "report.html").write_text(to_html(ex), encoding="utf-8")
+        files["report.html"] = "report.html"
+        if ex.images:
+            # without the verdict strip annotated() draws on top: the page has its own
+            _write_jpeg(folder / "annotated.jpg", annotated(ex, width=1200)[ANNOTATED_BANNER_PX:])
+            files["annotated"] = "annotated.jpg"
+        failed = [z for z, st in zone_status(ex).items() if st == "failed"]
+        for i, zid in enumerate(failed):
+            light = _zone_light([c for c in report["coverage"]["failed"] if c["zone"] == zid])
+            crops = zone_crops(ex, zid, light, height=160)
+            if crops is None:
+                continue
+            for part, img in zip(("questioned", "reference", "difference"), crops):
+                name = f"zone{i}-{part}.jpg"
+                _write_jpeg(folder / name, img)
+                files[f"zone/{zid}/{light}/{part}"] = name
+        return report, files
 
     def result(self, exam_id: str) -> dict[str, Any] | None:
         """A stored examination, shaped for the result page."""
         ex = self.store.examination(exam_id)
         if ex is None:
             return None
-        return view_model(ex)
+        view = view_model(ex)
+        sides = self.store.sides(ex["document"]) if ex.get("document") else []
+        view["sides"] = [{**sd, "verdict_key": VERDICT_KEYS.get(sd["verdict"], "refer"),
+                          "current": sd["id"] == exam_id} for sd in sides]
+        spec = next((sp for sp in self.specimens if sp.id == view["specimen"]), None)
+        view["mrz_elsewhere"] = bool(sides and view["mrz"] and spec is not None and view["side"]
+                                     and spec.mrz_side and view["side"] != spec.mrz_side)
+        if len(sides) > 1:  # the banner is the document's: its most serious side
+            from docfraud.examine.engine import worst
+
+            view["verdict"] = worst([sd["verdict"] for sd in sides])
+            view["verdict_key"] = VERDICT_KEYS.get(view["verdict"], "refer")
+        return view
 
     def health(self) -> dict[str, Any]:
         from docfraud.imaging.viz_ocr import viz_reader

@@ -11,8 +11,9 @@ it can later be unified with the batch results store.
 **Accounts**: local officers with passwords hashed by scrypt (``hashlib.scrypt``, a random salt
 per password, compared in constant time). **Sessions**: a random token in the cookie; only its
 SHA-256 is stored, with the session's CSRF token and its expiry. **Examinations**: the JSON
-report, the verdict, the document number (normalised, for search), the time and the files; they
-are deleted with their files after the retention period (:meth:`Store.purge_expired`).
+report, the verdict, the document number (normalised, for search), the time and the files, one
+row per side (the sides of one card share a ``document`` id: the first side's); they are deleted
+with their files after the retention period (:meth:`Store.purge_expired`).
 
 **Audit log**: append-only (triggers refuse UPDATE and DELETE) and hash-chained: each entry's hash
 is SHA-256 over the previous entry's hash and the entry itself, so changing, removing or
@@ -88,9 +89,12 @@ CREATE TABLE IF NOT EXISTS examinations (
     specimen TEXT,
     name TEXT NOT NULL,
     report TEXT NOT NULL,
-    files TEXT NOT NULL
+    files TEXT NOT NULL,
+    side TEXT,
+    document TEXT
 );
 CREATE INDEX IF NOT EXISTS examinations_docnum ON examinations(document_number);
+CREATE INDEX IF NOT EXISTS examinations_document ON examinations(document);
 CREATE INDEX IF NOT EXISTS examinations_created ON examinations(created);
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY,
@@ -357,17 +361,31 @@ class Store:
         return exam_id, folder
 
     def add_examination(self, exam_id: str, user: Session, report: dict[str, Any],
-                        files: dict[str, str]) -> None:
-        """Record an examination (its files already written in its folder) and audit it."""
+                        files: dict[str, str], *, document: str | None = None,
+                        document_number: str | None = None) -> None:
+        """Record an examination (its files already written in its folder) and audit it.
+        ``document``: the id shared by the sides of one card; ``document_number``: when this
+        side's report has none (a card's front), the one read on another side."""
         mrz = report.get("mrz") or {}
-        number = normalise_document_number((mrz.get("fields") or {}).get("document_number"))
+        number = normalise_document_number((mrz.get("fields") or {}).get("document_number")
+                                           or document_number)
+        detail = {"verdict": report["verdict"], "specimen": report.get("specimen")}
+        if document:
+            detail["document"] = document
         with self._write() as con:
-            con.execute("INSERT INTO examinations VALUES (?,?,?,?,?,?,?,?,?)",
+            con.execute("INSERT INTO examinations VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         (exam_id, iso(self.now()), user.user_id, report["verdict"],
                          number or None, report.get("specimen"), report["capture"]["name"],
-                         json.dumps(report, ensure_ascii=False), json.dumps(files)))
-            self._append(con, user.username, "examine", exam_id,
-                         {"verdict": report["verdict"], "specimen": report.get("specimen")})
+                         json.dumps(report, ensure_ascii=False), json.dumps(files),
+                         report.get("side"), document))
+            self._append(con, user.username, "examine", exam_id, detail)
+
+    def sides(self, document: str) -> list[dict[str, Any]]:
+        """The examinations of one document's sides, in the order they were given."""
+        with self._connect() as con:
+            return [dict(r) for r in con.execute(
+                "SELECT id, verdict, side FROM examinations WHERE document=? ORDER BY rowid",
+                (document,))]
 
     def examination(self, exam_id: str) -> dict[str, Any] | None:
         """A stored examination (report parsed, ``files`` as absolute paths), or None."""
@@ -391,8 +409,8 @@ class Store:
         """Recent examinations, newest first; those whose document number starts with
         ``document_number`` (normalised) when given."""
         q = normalise_document_number(document_number)
-        sql = ("SELECT e.id, e.created, e.verdict, e.document_number, e.specimen, e.name, "
-               "u.username FROM examinations e JOIN users u ON u.id = e.user_id")
+        sql = ("SELECT e.id, e.created, e.verdict, e.document_number, e.specimen, e.side, "
+               "e.document, e.name, u.username FROM examinations e JOIN users u ON u.id = e.user_id")
         args: list[Any] = []
         if q:
             sql += " WHERE e.document_number LIKE ? ESCAPE '\\'"

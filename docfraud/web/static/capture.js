@@ -13,7 +13,7 @@
   var error = document.getElementById("error");
   var maxSide = parseInt(form.dataset.maxSide || "3200", 10);
   var csrf = form.querySelector("input[name=csrf_token]").value;
-  var files = { white: null, ir: null, uv: null };
+  var files = { white: null, ir: null, uv: null, other: null };
   var sending = false;
 
   function setWhite(file) {
@@ -30,7 +30,7 @@
     button.focus();
   }
   white.addEventListener("change", function () { setWhite(white.files[0]); });
-  ["ir", "uv"].forEach(function (light) {
+  ["ir", "uv", "other"].forEach(function (light) {
     var input = document.getElementById(light);
     input.addEventListener("change", function () { files[light] = input.files[0] || null; });
   });
@@ -80,7 +80,7 @@
   // After a refusal, start again from an empty form: the officer drops the image again.
   function reset() {
     form.reset();
-    files = { white: null, ir: null, uv: null };
+    files = { white: null, ir: null, uv: null, other: null };
     drop.classList.remove("ready");
     dropText.innerHTML = dropHTML;
     preview.hidden = true;
@@ -102,11 +102,13 @@
     button.disabled = true;
     busy.hidden = false;
     error.hidden = true;
-    Promise.all([shrink(files.white), shrink(files.ir), shrink(files.uv)]).then(function (f) {
+    Promise.all([shrink(files.white), shrink(files.ir), shrink(files.uv),
+                 shrink(files.other)]).then(function (f) {
       var data = new FormData();
       data.append("white", f[0], f[0].name || "white.jpg");
       if (f[1]) data.append("ir", f[1], f[1].name || "ir.jpg");
       if (f[2]) data.append("uv", f[2], f[2].name || "uv.jpg");
+      if (f[3]) data.append("other", f[3], f[3].name || "other.jpg");
       return fetch("/api/v1/examinations", {
         method: "POST", body: data, credentials: "same-origin",
         headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }
