@@ -10,6 +10,7 @@ E2xx      MRZ text
 E3xx      images (loading, size, format)
 E4xx      reference specimens
 E5xx      batches and stores
+E6xx      the checkpoint web station (docfraud serve)
 ========  ==========================================
 
 >>> err = MRZFormatError("3 lines of 12 characters fit no MRZ format")
@@ -134,6 +135,48 @@ class BatchError(DocfraudError):
 
     code = "E500"
     title = "batch error"
+
+
+class StationError(DocfraudError):
+    """The checkpoint web station (``docfraud serve``) cannot do what was asked."""
+
+    code = "E600"
+    title = "web station error"
+
+
+class WebUnavailableError(StationError):
+    """The web app's dependencies (FastAPI, uvicorn, Jinja2, python-multipart) are not installed."""
+
+    code = "E601"
+    title = "web app not installed"
+
+
+class AccountError(StationError):
+    """An officer account cannot be created or changed (name taken, unknown, weak password)."""
+
+    code = "E602"
+    title = "account error"
+
+
+class UploadRefusedError(StationError):
+    """An upload was refused: too large, empty, or not an accepted image type (checked by content)."""
+
+    code = "E603"
+    title = "upload refused"
+
+
+class AuditChainError(StationError):
+    """The station's audit log fails verification: an entry was changed, removed or reordered."""
+
+    code = "E604"
+    title = "audit chain broken"
+
+
+class StationStoreError(StationError):
+    """The station's data folder or database cannot be used (not writable, newer schema)."""
+
+    code = "E605"
+    title = "station store error"
 
 
 def all_error_classes() -> list[type[DocfraudError]]:

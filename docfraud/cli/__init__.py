@@ -1,7 +1,7 @@
 """The ``docfraud`` command line (typer).
 
-Sub-commands are grouped by task: ``docfraud mrz ...`` for machine-readable zones as text, and
-``docfraud demo`` for the bundled samples. Errors the user can cause print their code and message,
+Sub-commands are grouped by task: ``docfraud mrz ...`` for machine-readable zones as text,
+``docfraud demo`` for the bundled samples, ``docfraud serve ...`` for the checkpoint web station. Errors the user can cause print their code and message,
 never a traceback, and exit 2; an internal error exits 3 (set ``DOCFRAUD_DEBUG=1`` for the
 traceback).
 """
@@ -18,6 +18,7 @@ from docfraud import __version__
 from docfraud.cli.demo import demo
 from docfraud.cli.examine_cmd import examine_cmd
 from docfraud.cli.mrz_cmd import mrz_app
+from docfraud.cli.serve_cmd import serve_app
 from docfraud.cli.specimen_cmd import specimen_app
 from docfraud.cli.synth_cmd import synth
 from docfraud.errors import DocfraudError
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 app.add_typer(mrz_app, name="mrz")
 app.add_typer(specimen_app, name="specimen")
+app.add_typer(serve_app, name="serve")
 app.command("demo")(demo)
 app.command("examine")(examine_cmd)
 app.command("synth")(synth)

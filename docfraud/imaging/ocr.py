@@ -14,6 +14,7 @@ probabilities are calibrated. Every character comes with ranked alternatives
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -88,6 +89,9 @@ class GlyphModel:
         p = Path(path) if path is not None else Path(default_model_path())
         d = np.load(p, allow_pickle=False)
         self.net = None
+        # one cv2.dnn network is not safe to run from two threads at once (the web station
+        # examines in worker threads): its forward passes take turns
+        self._net_lock = threading.Lock()
         onnx = p.with_suffix(".onnx")
         if backend in ("auto", "opencv") and onnx.exists():
             try:
@@ -121,8 +125,10 @@ class GlyphModel:
     def logits(self, cells: np.ndarray) -> np.ndarray:
         """Cells (N, CELL, CELL) ink maps -> (N, 37) logits (before temperature)."""
         if self.net is not None:
-            self.net.setInput(np.ascontiguousarray(cells, np.float32)[:, None])
-            return np.asarray(self.net.forward(), np.float32).reshape(len(cells), -1)
+            with self._net_lock:
+                self.net.setInput(np.ascontiguousarray(cells, np.float32)[:, None])
+                out = self.net.forward()
+            return np.asarray(out, np.float32).reshape(len(cells), -1)
         return self.logits_numpy(cells)
 
     def logits_numpy(self, cells: np.ndarray) -> np.ndarray:
