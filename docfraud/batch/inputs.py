@@ -26,7 +26,7 @@ import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Any, Iterator
 
 from docfraud.errors import ArchiveLimitError, ArchiveMemberError, DocfraudError, InputFileError
 from docfraud.examine.capture import IMAGE_SUFFIXES, MANIFEST_SUFFIX
@@ -498,47 +498,72 @@ def walk_zip(path: Path, limits: Limits = Limits()) -> Iterator[Item]:
 def count_units(inputs: list[str | Path], limits: Limits = Limits()) -> int:
     """How many items :func:`walk` will yield, without reading images (PDF pages are counted
     by opening each PDF). For the progress bar's total; runs beside the batch."""
+    return sum(walk_light(inputs, limits))
+
+
+def _count_listing(names: list[str], pages: Any) -> int:
+    """The progress ticks of one directory's image files, as :func:`_group` makes them."""
+    lights: dict[str, set[str]] = {}
+    files: dict[str, str] = {}
+    for name in names:
+        stem, light, ext = _split_light(name)
+        if ext.lower() in SUFFIXES:
+            lights.setdefault(stem, set()).add(light or "white")
+            if light is None:
+                files[stem] = name
     n = 0
-    for item in walk_light(inputs, limits):
-        n += item
+    docs: set[str] = set()
+    for stem, ls in lights.items():
+        if "white" not in ls:
+            n += len(ls)  # each a recorded failure
+            continue
+        doc, side = _doc_and_side(stem)
+        if side is None and files[stem].lower().endswith(".pdf"):
+            n += pages(files[stem])
+        elif (doc if side else stem) not in docs:
+            docs.add(doc if side else stem)
+            n += 1
     return n
 
 
 def walk_light(inputs: list[str | Path], limits: Limits) -> Iterator[int]:
-    """1 per unit (pages of PDFs counted), reading only directory listings and PDF headers."""
+    """Progress ticks per input (units and failures), reading only directory listings, zip
+    central directories and PDF headers."""
     for inp in inputs:
         path = Path(inp)
         if path.is_dir():
             for folder, dirs, files in os.walk(path):
                 dirs.sort()
-                stems: set[str] = set()
+                here = Path(folder)
+                plain = []
                 for name in files:
                     low = name.lower()
                     if low.endswith(".zip"):
-                        yield from _count_zip(Path(folder) / name)
-                    elif low.endswith((".csv", MANIFEST_SUFFIX)):
+                        yield _count_zip(here / name, limits)
+                    elif low.endswith(MANIFEST_SUFFIX):
                         yield 1
-                    elif low.endswith(PAGED_SUFFIXES[0]):
-                        yield _count_pages(Path(folder) / name, limits)
-                    elif low.endswith(SUFFIXES):
-                        stem, light, _ = _split_light(name)
-                        if light is None:
-                            doc, side = _doc_and_side(stem)
-                            if doc not in stems or side is None:
-                                stems.add(doc)
-                                yield 1
+                    elif low.endswith(".csv"):
+                        if _looks_like_manifest(here / name):
+                            yield _count_csv(here / name)
+                    else:
+                        plain.append(name)
+                yield _count_listing(plain, lambda n, d=here: _count_pages(d / n, limits))
         elif path.name.lower().endswith(".zip"):
-            yield from _count_zip(path)
+            yield _count_zip(path, limits)
+        elif path.name.lower().endswith(".csv"):
+            yield _count_csv(path)
         elif path.name.lower().endswith(".pdf"):
             yield _count_pages(path, limits)
-        elif path.name.lower().endswith(".csv"):
-            try:
-                with path.open(encoding="utf-8") as fh:
-                    yield max(sum(1 for _ in fh) - 1, 0)
-            except (OSError, UnicodeDecodeError):
-                yield 1
         else:
             yield 1
+
+
+def _count_csv(path: Path) -> int:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return max(sum(1 for line in fh if line.strip()) - 1, 1)
+    except (OSError, UnicodeDecodeError):
+        return 1
 
 
 def _count_pages(path: Path, limits: Limits) -> int:
@@ -547,26 +572,29 @@ def _count_pages(path: Path, limits: Limits) -> int:
             return 1
         from docfraud.imaging.load import page_count
 
-        return min(page_count(path), limits.max_pages)
+        n = page_count(path)
+        return n if n <= limits.max_pages else 1
     except (DocfraudError, OSError):
         return 1
 
 
-def _count_zip(path: Path) -> Iterator[int]:
+def _count_zip(path: Path, limits: Limits) -> int:
     try:
         with zipfile.ZipFile(path) as zf:
-            stems: set[tuple[str, str]] = set()
+            n, folders = 0, {}
             for info in zf.infolist():
-                p = PurePosixPath(info.filename.replace("\\", "/"))
-                if info.is_dir() or not p.name.lower().endswith(SUFFIXES):
+                if info.is_dir():
                     continue
-                stem, light, _ = _split_light(p.name)
-                doc, side = _doc_and_side(stem)
-                if light is None and (str(p.parent), doc) not in stems:
-                    stems.add((str(p.parent), doc))
-                    yield 1
+                try:
+                    p = safe_member_name(info.filename)
+                except ArchiveMemberError:
+                    n += 1
+                    continue
+                if p.name.lower().endswith(SUFFIXES):
+                    folders.setdefault(str(p.parent), []).append(p.name)
+            return n + sum(_count_listing(v, lambda _: 1) for v in folders.values())
     except (zipfile.BadZipFile, OSError):
-        yield 1
+        return 1
 
 
 def load_capture_spec(spec: CaptureSpec):  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ from docfraud.batch.store import Store
 from docfraud.batch.watchlist import normalise_number
 from docfraud.batch.worker import descriptor
 
-PORTRAIT_MIN_SIMILARITY = 0.95  # the same photo re-captured: 0.97 and up; other faces: < 0.92
+PORTRAIT_MIN_SIMILARITY = 0.96  # the same photo re-captured or re-pasted: 0.97 and up
 LSH_TABLES, LSH_BITS = 24, 12
 SIGNATURE_REL_TOL = 0.15
 SIGNATURE_MIN_SHARED = 2

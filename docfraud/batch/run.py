@@ -194,6 +194,8 @@ def run(opts: Options, progress: Progress | None = None,
                          "manifest)")
     entries = WL.read_watchlist(opts.watchlist) if opts.watchlist else None
     store = Store(opts.out, lock=True)
+    for stale in (opts.out / "reports").glob("*/.*.tmp"):  # a report cut short by a kill
+        stale.unlink(missing_ok=True)
     handler = setup_log(opts.out)
     settings = {"specimens": str(opts.specimens) if opts.specimens else None,
                 "as_of": opts.as_of, "html": opts.html}
