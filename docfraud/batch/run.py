@@ -117,7 +117,7 @@ class DaskExecutor:
         self.cluster = None
         try:
             if scheduler:
-                self.client = distributed.Client(scheduler, timeout="20s")
+                self.client = distributed.Client(scheduler, timeout="10s")
             else:
                 self.cluster = distributed.LocalCluster(
                     n_workers=local, threads_per_worker=1, processes=True,
