@@ -231,7 +231,8 @@ def run(opts: Options, progress: Progress | None = None,
         executor.close(cancel=cancelled)
         stats.seconds = time.perf_counter() - t0
         try:
-            if not cancelled and entries is not None:
+            kept = store.db.execute("SELECT COUNT(*) FROM watchlist").fetchone()[0]
+            if not cancelled and (entries is not None or kept):  # the list given last
                 stats.watch_hits = WL.refresh_hits(store)
                 _mark_reports(store)
                 log.info("watch list: %d hits", stats.watch_hits)
