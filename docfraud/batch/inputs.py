@@ -109,13 +109,6 @@ class Unit:
     def document_key(self) -> str:
         return hashlib.sha256(",".join(c.digest for c in self.captures).encode()).hexdigest()
 
-    def nbytes(self) -> int:
-        seen: dict[int, int] = {}
-        for c in self.captures:
-            for p in c.parts.values():
-                seen[id(p.data)] = len(p.data)
-        return sum(seen.values())
-
 
 @dataclass
 class Failed:

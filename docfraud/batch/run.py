@@ -30,7 +30,7 @@ from docfraud import __version__
 from docfraud.batch import worker as W
 from docfraud.batch.inputs import Failed, Limits, Unit, count_units, walk
 from docfraud.batch.store import Store, report_path, write_atomic
-from docfraud.errors import ClusterError, DocfraudError, MissingDependencyError, UsageError
+from docfraud.errors import ClusterError, MissingDependencyError, UsageError
 
 log = logging.getLogger("docfraud.batch")
 
@@ -201,7 +201,9 @@ def run(opts: Options, progress: Progress | None = None,
                 "as_of": opts.as_of, "html": opts.html}
     stats = Stats()
     t0 = time.perf_counter()
-    versions = W.specimen_versions(W.library(settings["specimens"]))
+    for name, value in W.SINGLE_THREAD_ENV.items():  # inherited by the worker processes
+        os.environ.setdefault(name, value)
+    versions = W.specimen_versions(W.specimen_library(settings["specimens"]))
     libver = W.library_version(versions)
     executor = make_executor(opts, settings)
     stats.executor = executor.name
@@ -263,7 +265,7 @@ def _drive(opts: Options, store: Store, executor: Any, settings: dict[str, Any],
         if progress is not None:
             progress(done=stats.units, failed=stats.failed, skipped=stats.skipped)
 
-    def drain(block: bool) -> None:
+    def drain() -> None:
         if not pending:
             return
         done, _ = executor.wait_any(set(pending))
@@ -304,11 +306,11 @@ def _drive(opts: Options, store: Store, executor: Any, settings: dict[str, Any],
             tick()
             continue
         while len(pending) >= window:
-            drain(True)
+            drain()
         pending[executor.submit(item, settings)] = item
         in_flight.update(item.keys)
     while pending:
-        drain(True)
+        drain()
 
 
 def _write(store: Store, out: dict[str, Any], versions: dict[str, str], libver: str,
@@ -370,4 +372,4 @@ def _mark_reports(store: Store) -> None:
         write_atomic(path, text.encode("utf-8"))
 
 
-__all__ = ["DaskExecutor", "Options", "PoolExecutor", "Stats", "run", "DocfraudError"]
+__all__ = ["DaskExecutor", "Options", "PoolExecutor", "Stats", "run"]

@@ -28,6 +28,16 @@ from docfraud.batch.inputs import Unit, load_capture_spec
 from docfraud.errors import DocfraudError
 
 _LIBRARY: dict[str, Any] = {}
+#: Native thread pools held to one thread per worker process: the workers are the parallelism
+#: (OpenCV's and the BLAS's own threads would contend with the other workers for the cores).
+SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                     "MKL_NUM_THREADS": "1"}
+
+
+def single_threaded() -> None:
+    import cv2
+
+    cv2.setNumThreads(1)
 
 
 def library(root: str | None = None):  # type: ignore[no-untyped-def]
@@ -36,10 +46,20 @@ def library(root: str | None = None):  # type: ignore[no-untyped-def]
 
     key = root or ""
     if key not in _LIBRARY:
+        single_threaded()
         lib = Library(root)
         lib.specimens()
         _LIBRARY[key] = lib
     return _LIBRARY[key]
+
+
+def specimen_library(root: str | None = None):  # type: ignore[no-untyped-def]
+    """The library without loading a worker's engines (for the driver)."""
+    from docfraud.specimens import Library
+
+    lib = Library(root)
+    lib.specimens()
+    return lib
 
 
 def specimen_versions(lib) -> dict[str, str]:  # type: ignore[no-untyped-def]
