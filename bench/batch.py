@@ -38,16 +38,28 @@ def make_set(count: int, seed: int) -> Path:
     return folder
 
 
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed_run(inputs: Path, out: Path, **kw):  # type: ignore[no-untyped-def]
+    """(wall seconds, stats); ``stats.cpu`` is the CPU time the workers got (processes that
+    ended during the run), which shows how much of the machine the run had."""
     from docfraud.batch.run import Options, run
 
     if out.exists():
         import shutil
 
         shutil.rmtree(out)
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     stats = run(Options([inputs], out, as_of=AS_OF, summary=False, **kw))
-    return time.perf_counter() - t0, stats
+    wall = time.perf_counter() - t0
+    stats.cpu = _children_cpu() - cpu0  # type: ignore[attr-defined]
+    return wall, stats
 
 
 def killed_then_resumed(inputs: Path, out: Path, fraction: float) -> tuple[int, int, float]:
@@ -94,6 +106,7 @@ def main(argv: list[str]) -> None:
     inputs = make_set(args.count, args.seed)
     OUT.mkdir(parents=True, exist_ok=True)
 
+    load0 = os.getloadavg()[0]
     t1, s1 = timed_run(inputs, OUT / "w1", workers=1)
     t2, s2 = timed_run(inputs, OUT / "w2", workers=2)
     td, sd = timed_run(inputs, OUT / "dask2", dask_local=2)
@@ -110,13 +123,25 @@ def main(argv: list[str]) -> None:
         vals = [v for pid, v in stats.workers.items() if pid]
         return f"{max(vals):.0f}" if vals else "?"
 
+    load1 = os.getloadavg()[0]
+
+    def cores(t: float, stats) -> str:  # type: ignore[no-untyped-def]
+        return f"{stats.cpu / t:.2f} cores busy" if stats.cpu else "cores busy not measured"
+
+    print()
+    print(f"Load average (1 min) before {load0:.1f}, after {load1:.1f}, on {os.cpu_count()} "
+          "cores; 'cores busy' is the workers' CPU time over the wall time: what the run got "
+          "of a machine it shares.")
     print()
     print(f"| measure ({n} captures, {os.cpu_count()} cores) | value |")
     print("| --- | --- |")
-    print(f"| process pool, 1 worker | {rate(t1):.2f} captures/s ({t1:.1f} s) |")
-    print(f"| process pool, 2 workers | {rate(t2):.2f} captures/s ({t2:.1f} s) |")
+    print(f"| process pool, 1 worker | {rate(t1):.2f} captures/s ({t1:.1f} s; "
+          f"{cores(t1, s1)}) |")
+    print(f"| process pool, 2 workers | {rate(t2):.2f} captures/s ({t2:.1f} s; "
+          f"{cores(t2, s2)}) |")
     print(f"| speed-up, 2 workers against 1 | **{t1 / t2:.2f}x** |")
-    print(f"| local Dask cluster, 2 workers | {rate(td):.2f} captures/s ({td:.1f} s) |")
+    print(f"| local Dask cluster, 2 workers | {rate(td):.2f} captures/s ({td:.1f} s; "
+          f"{cores(td, sd)}) |")
     print(f"| Dask overhead against the 2-worker pool | **{(td - t2) / t2 * 100:+.1f}%** |")
     print(f"| peak memory per worker (RSS) | pool {peak(s2)} MB, Dask {peak(sd)} MB |")
     print(f"| re-run over a complete store (all skipped) | {t_skip:.2f} s "
