@@ -414,6 +414,10 @@ NAME_CHARS = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒ
               "ŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ-'.")
 
 
+#: viz.text failures Tesseract may overrule: at most this far past the threshold (in units of
+#: the threshold, see CheckResult.margin).
+OCR_OVERRULE_MARGIN = 0.15
+
 #: What a date, number or code field may be printed with.
 FIELD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ./-<"
 
@@ -518,10 +522,12 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
             res = result(ctx, "viz.text", zone, score,
                          message=f"{zone.label} does not show {want!r} as the MRZ says",
                          evidence={"expected": want})
-            if res.status == "failed" and ctx.ocr is not None:
-                # a second opinion: where Tesseract reads exactly the expected text, the print
-                # says what the MRZ says and the low match was the comparison's (a background
-                # line under a glyph, a soft capture), not the document's
+            if res.status == "failed" and ctx.ocr is not None and \
+                    (res.margin or 0.0) <= OCR_OVERRULE_MARGIN:
+                # a second opinion on a near miss: where Tesseract reads exactly the expected
+                # text, the print says what the MRZ says and the low match was the comparison's
+                # (a background line under a glyph, a soft capture), not the document's. A far
+                # miss (another font, a pasted field) stands whatever the text says.
                 line = text_line_image(cg, stroke)
                 read = _read(ctx.ocr, line, FIELD_CHARS) if line is not None else ""
                 if same_text(read, want):
