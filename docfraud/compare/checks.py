@@ -214,7 +214,7 @@ def text_map(gray: np.ndarray, stroke_px: int = 9) -> np.ndarray:
     return np.clip(bg - g, 0, 255)
 
 
-def _text_components(gray: np.ndarray, frac: float = 0.4, stroke_px: int = 9
+def _text_components(gray: np.ndarray, frac: float = 0.5, stroke_px: int = 9
                      ) -> tuple[np.ndarray, list] | None:
     """The field's own characters in a crop: the text map and the connected components of its
     line of print, as OpenCV stats rows (x, y, w, h, area).
@@ -272,7 +272,7 @@ def ink_map(gray: np.ndarray, stroke_px: int = 9) -> np.ndarray:
     return np.clip(tm - 0.35 * top, 0, None)
 
 
-def _ink_box(gray: np.ndarray, frac: float = 0.4, stroke_px: int = 9
+def _ink_box(gray: np.ndarray, frac: float = 0.5, stroke_px: int = 9
              ) -> tuple[int, int, int, int] | None:
     """Bounding box of the field's line of print in a crop (see :func:`_text_components`):
     left, top, right and baseline, in pixels."""
@@ -288,6 +288,66 @@ def _ink_box(gray: np.ndarray, frac: float = 0.4, stroke_px: int = 9
     tall = max(s[3] for s in keep)
     base = int(np.median([s[1] + s[3] for s in keep if s[3] >= 0.6 * tall]))
     return xs0, ys0, xs1, base
+
+
+#: The characters a field's first glyph is told among (to know its side bearing).
+GLYPHS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@lru_cache(maxsize=64)
+def _glyph_renders(font: str, cap_px: int, folder: str) -> tuple[tuple[str, np.ndarray, float], ...]:
+    """Each of GLYPHS alone at ``cap_px`` capital height: its ink (dark on white) and its left
+    side bearing in pixels."""
+    out = []
+    for c in GLYPHS:
+        ink, bearing = _glyph_ink(c, font, float(cap_px), folder)
+        if ink is not None:
+            out.append((c, ink, bearing))
+    return tuple(out)
+
+
+@lru_cache(maxsize=512)
+def _glyph_ink(c: str, font: str, cap_px: float, folder: str) -> tuple[np.ndarray | None, float]:
+    """One character rendered alone: its ink (dark on white) and its left side bearing (from
+    the pen's origin to the ink, pixels)."""
+    size = (int(cap_px * 2.2) + 4, int(cap_px * 2.2) + 4)
+    margin = int(cap_px * 0.5)
+    img = render_text(c, font, cap_px, size, margin, int(cap_px * 1.6), folder)
+    ys, xs = np.nonzero(img < 128)
+    if len(xs) == 0:
+        return None, 0.0
+    # render_text puts the pen's origin at ``margin``
+    return img[ys.min():ys.max() + 1, xs.min():xs.max() + 1], float(xs.min() - margin)
+
+
+def pen_left(text: str, font: str, cap_px: float, ink_left: float, folder: str = "") -> float:
+    """Where the pen starts for ``text`` whose ink begins at ``ink_left``."""
+    c = text.lstrip()[:1]
+    return ink_left - (_glyph_ink(c, font, round(cap_px, 1), folder)[1] if c else 0.0)
+
+
+def _first_bearing(gray: np.ndarray, stroke_px: int, font: str, cap_px: float,
+                   folder: str) -> float:
+    """The left side bearing (pixels) of the first glyph of a field's line of print, told
+    among GLYPHS in the field's font by correlation; 0 where there is no glyph to tell."""
+    found = _text_components(gray, stroke_px=stroke_px)
+    if found is None:
+        return 0.0
+    keep = found[1]
+    tall = max(s[3] for s in keep)
+    first = min((s for s in keep if s[3] >= 0.6 * tall), key=lambda s: s[0])
+    x, y, w, h = (int(v) for v in first[:4])
+    crop = gray[y:y + h, x:x + w].astype(np.float32)
+    best, bearing = -2.0, 0.0
+    for _, ink, brg in _glyph_renders(font, int(h), folder):
+        # only glyphs of about the component's width (a bar matches any stem)
+        if abs(ink.shape[1] - w) > 0.25 * w + 2 or min(ink.shape) < 2:
+            continue
+        tpl = cv2.resize(ink, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+        score = _masked_ncc(crop, tpl)
+        if np.isfinite(score) and score > best:
+            best, bearing = score, brg
+    return bearing if best > 0.5 else 0.0
 
 
 def text_line_image(gray: np.ndarray, stroke_px: int = 9) -> np.ndarray | None:
@@ -466,8 +526,12 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
     if rb is None or cb is None:
         out.append(not_run(ctx, "layout.offset_mm", zone, "no printed text found in the zone"))
     else:
-        # left edge and baseline (fields are left-aligned on their baseline)
-        dx = (cb[0] - rb[0]) / ctx.k
+        # where the pen started and the baseline (fields are left-aligned on their baseline):
+        # the ink's left edge less the first glyph's side bearing (a 1 starts further right
+        # than a 2 set at the same place)
+        folder = str(ctx.spec.path)
+        dx = ((cb[0] - _first_bearing(cg, stroke, font, cap_mm * ctx.k, folder))
+              - (rb[0] - _first_bearing(rg, stroke, font, cap_mm * ctx.k, folder))) / ctx.k
         dy = (cb[3] - rb[3]) / ctx.k
         off = math.hypot(dx, dy)
         out.append(result(ctx, "layout.offset_mm", zone, off,
@@ -501,23 +565,26 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
             # the printed text's own baseline: where the field sits is the layout check's
             # business, what it says is this one's
             baseline = cb[3]
-            left = cb[0]
             folder = str(ctx.spec.path)
             tm = cv2.GaussianBlur(ink_map(cg, stroke), (0, 0), 1.6)
 
+            def at(cap_px: float) -> int:  # the pen's start, for the ink to begin where it does
+                return int(round(pen_left(want, font, cap_px, cb[0], folder)))
+
             def fit(cap_px: float) -> float:
-                r = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
+                r = render_text(want, font, cap_px, cg.shape, at(cap_px), baseline, folder)
                 return _masked_ncc(tm, cv2.GaussianBlur(255 - r.astype(np.float32), (0, 0), 1.6))
 
             # the size that makes the expected text as wide as the print (a capture's scale is
             # known only roughly), then the best-correlated size close to it
             cap_px = cap_mm * ctx.k
-            nominal = _ink_box(render_text(want, font, cap_px, cg.shape, left, baseline, folder))
+            nominal = _ink_box(render_text(want, font, cap_px, cg.shape, at(cap_px), baseline,
+                                           folder))
             if nominal is not None and nominal[2] - nominal[0] > 4 and len(want) >= 3:
                 cap_px *= float(np.clip((cb[2] - cb[0]) / (nominal[2] - nominal[0]), 0.8, 1.25))
             cap_px = max((cap_px * f for f in (0.97, 1.0, 1.03)), key=fit)
-            rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
-            spans = char_spans(want, font, cap_px, left, folder)
+            rendered = render_text(want, font, cap_px, cg.shape, at(cap_px), baseline, folder)
+            spans = char_spans(want, font, cap_px, at(cap_px), folder)
             score = _char_match(cg, rendered, spans, want, stroke_px=stroke)
             res = result(ctx, "viz.text", zone, score,
                          message=f"{zone.label} does not show {want!r} as the MRZ says",
