@@ -359,13 +359,15 @@ def text_line_image(gray: np.ndarray, stroke_px: int = 9) -> np.ndarray | None:
     tm, keep = found
     x0 = max(min(s[0] for s in keep) - 3, 0)
     x1 = min(max(s[0] + s[2] for s in keep) + 3, gray.shape[1])
-    y0 = max(min(s[1] for s in keep) - 3, 0)
-    y1 = min(max(s[1] + s[3] for s in keep) + 3, gray.shape[0])
+    # room above the capitals for diacritics (the dots of Ü, the ring of Å), below for
+    # descenders
+    text_h = max(s[3] for s in keep)
+    y0 = max(min(s[1] for s in keep) - int(0.45 * text_h), 0)
+    y1 = min(max(s[1] + s[3] for s in keep) + int(0.25 * text_h), gray.shape[0])
     line = tm[y0:y1, x0:x1]
     top = max(float(np.percentile(line, 99.5)), 1.0)
     img = 255 - np.clip(line * (255.0 / top), 0, 255).astype(np.uint8)
     # Tesseract reads capitals of about 40 px best (short names smaller than that misread)
-    text_h = max(s[3] for s in keep)
     if text_h < 40:
         img = cv2.resize(img, None, fx=40 / text_h, fy=40 / text_h, interpolation=cv2.INTER_CUBIC)
     m = max(8, img.shape[0] // 2)
@@ -706,17 +708,26 @@ def _tiled_structure(ref: np.ndarray, cap: np.ndarray, mask: np.ndarray, px_per_
     pixels. Tiles forgive what a whole-zone correlation cannot: the small residual warps of a
     real page (paper curl, scanner drift) that shift fine lines by a fraction of their period
     in one place and not another. A reprint loses the structure in every tile."""
-    t = max(24, int(tile_mm * px_per_mm))
     h, w = ref.shape
-    scores = []
-    for y in range(0, h - t + 1, t):
-        for x in range(0, w - t + 1, t):
-            if mask[y:y + t, x:x + t].min() > 0:
-                scores.append(M.best_shift_similarity(ref[y:y + t, x:x + t],
-                                                      cap[y:y + t, x:x + t], reach))
-    if len(scores) < 3:  # a small zone: the whole of it
-        return _masked_ncc(ref, cap, mask)
-    return float(np.median(scores))
+    for size_mm in (tile_mm, tile_mm / 2):  # a narrow zone: smaller tiles
+        t = max(24, int(size_mm * px_per_mm))
+        scores = []
+        for y in range(0, h - t + 1, t):
+            for x in range(0, w - t + 1, t):
+                if mask[y:y + t, x:x + t].min() > 0:
+                    scores.append(M.best_shift_similarity(ref[y:y + t, x:x + t],
+                                                          cap[y:y + t, x:x + t], reach))
+        if len(scores) >= 3:
+            return float(np.median(scores))
+    # too small (or too masked) for tiles: the whole of it, at its best shift
+    best = float("nan")
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            shifted = np.roll(cap, (dy, dx), axis=(0, 1))
+            v = _masked_ncc(ref, shifted, mask)
+            if np.isfinite(v) and not best >= v:
+                best = v
+    return best
 
 
 def _screen_score(gray: np.ndarray, mask: np.ndarray) -> float:

@@ -149,3 +149,17 @@ def test_layout_measures_where_the_pen_started_not_where_the_ink_does():
     assert abs(pa - pb) <= 1.0
     assert abs(pa - 20) <= 1.5  # where field() put the pen
     assert _glyph_ink("1", FONT, 26.0, "")[1] > _glyph_ink("2", FONT, 26.0, "")[1]
+
+
+def test_a_narrow_masked_zone_is_compared_at_its_best_shift():
+    """Too narrow for whole tiles once personal zones are masked: the zone as a whole, at its
+    best shift of up to 2 px, still forgives a small misalignment."""
+    ref = _pattern((300, 70))
+    moved = np.roll(ref, (1, 2), axis=(0, 1))
+    mask = np.full(ref.shape, 255, np.uint8)
+    mask[:, 40:] = 0  # the portrait's margin
+    bp = _bandpass
+    assert _tiled_structure(bp(ref), bp(moved), mask, K) > 0.95
+    small = cv2.resize(ref, None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
+    copy = cv2.resize(small, ref.shape[::-1], interpolation=cv2.INTER_CUBIC)
+    assert _tiled_structure(bp(ref), bp(copy), mask, K) < 0.7
