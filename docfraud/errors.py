@@ -11,6 +11,7 @@ E3xx      images (loading, size, format)
 E4xx      reference specimens
 E5xx      batches and stores
 E6xx      the checkpoint web station (docfraud serve)
+E7xx      the training kit (docfraud training)
 ========  ==========================================
 
 >>> err = MRZFormatError("3 lines of 12 characters fit no MRZ format")
@@ -177,6 +178,41 @@ class StationStoreError(StationError):
 
     code = "E605"
     title = "station store error"
+
+
+class TrainingError(DocfraudError):
+    """The training kit (``docfraud training``) cannot do what was asked."""
+
+    code = "E700"
+    title = "training kit error"
+
+
+class AnswerFileError(TrainingError):
+    """A trainee answer file is malformed (missing column, unknown item, bad verdict), by line."""
+
+    code = "E701"
+    title = "malformed answer file"
+
+
+class AnswerKeyError(TrainingError):
+    """The answer key is missing, unreadable, not a docfraud training key, or of a newer format."""
+
+    code = "E702"
+    title = "bad answer key"
+
+
+class WorkshopFolderError(TrainingError):
+    """The output folder of a workshop set is not empty or cannot be written."""
+
+    code = "E703"
+    title = "workshop folder unusable"
+
+
+class HintLeakError(TrainingError):
+    """A file handed to trainees would give an answer away (metadata, a name, a text chunk)."""
+
+    code = "E704"
+    title = "answer leaks into the trainee files"
 
 
 def all_error_classes() -> list[type[DocfraudError]]:
