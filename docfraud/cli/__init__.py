@@ -1,7 +1,8 @@
 """The ``docfraud`` command line (typer).
 
 Sub-commands are grouped by task: ``docfraud mrz ...`` for machine-readable zones as text,
-``docfraud demo`` for the bundled samples, ``docfraud serve ...`` for the checkpoint web station. Errors the user can cause print their code and message,
+``docfraud demo`` for the bundled samples, ``docfraud serve ...`` for the checkpoint web station,
+``docfraud training ...`` for workshop sets and scoring. Errors the user can cause print their code and message,
 never a traceback, and exit 2; an internal error exits 3 (set ``DOCFRAUD_DEBUG=1`` for the
 traceback).
 """
@@ -21,6 +22,7 @@ from docfraud.cli.mrz_cmd import mrz_app
 from docfraud.cli.serve_cmd import serve_app
 from docfraud.cli.specimen_cmd import specimen_app
 from docfraud.cli.synth_cmd import synth
+from docfraud.cli.training_cmd import training_app
 from docfraud.errors import DocfraudError
 
 app = typer.Typer(
@@ -36,6 +38,7 @@ app = typer.Typer(
 app.add_typer(mrz_app, name="mrz")
 app.add_typer(specimen_app, name="specimen")
 app.add_typer(serve_app, name="serve")
+app.add_typer(training_app, name="training")
 app.command("demo")(demo)
 app.command("examine")(examine_cmd)
 app.command("synth")(synth)

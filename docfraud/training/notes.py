@@ -140,7 +140,7 @@ def picture(item: dict[str, Any], images: dict[str, dict[str, np.ndarray]],
     ex = Examination(item["item"], "", [], [], [], specimen=spec.id, side=side,
                      images={light: warped}, reference={light: ref})
     crops = zone_crops(ex, zone_id, light, pad_mm=PAD_MM.get(item["forgery_type"] or "", 1.0),
-                       height=230)
+                       height=170)
     if crops is None:
         return None
     q, r, heat = (cv2.cvtColor(c, cv2.COLOR_BGR2RGB) for c in crops)
@@ -149,7 +149,7 @@ def picture(item: dict[str, Any], images: dict[str, dict[str, np.ndarray]],
              f"({zone.label}), {light} light")
     gap, top, cap_h = 12, 40, 26
     panels = [q, r, heat]
-    maxw = 1500
+    maxw = 1150
     total = sum(p.shape[1] for p in panels) + gap * 4
     if total > maxw:  # long zones (the MRZ): stack the panels
         s = min(1.0, (maxw - 2 * gap) / max(p.shape[1] for p in panels))
@@ -169,9 +169,11 @@ def picture(item: dict[str, Any], images: dict[str, dict[str, np.ndarray]],
         for p in panels:
             pos.append((x, top))
             x += p.shape[1] + gap
-    canvas = Image.new("RGB", (max(W, 700), H), (255, 255, 255))
+    tfont = font(19, bold=True)
+    tw = ImageDraw.Draw(Image.new("RGB", (1, 1))).textbbox((0, 0), title, font=tfont)[2]
+    canvas = Image.new("RGB", (max(W, tw + 2 * gap), H), (255, 255, 255))
     draw = ImageDraw.Draw(canvas)
-    draw.text((gap, 10), title, fill=(20, 20, 20), font=font(19, bold=True))
+    draw.text((gap, 10), title, fill=(20, 20, 20), font=tfont)
     for p, (x, y), c in zip(panels, pos, captions):
         canvas.paste(Image.fromarray(p), (x, y))
         draw.rectangle((x - 1, y - 1, x + p.shape[1], y + p.shape[0]), outline=(160, 160, 160))

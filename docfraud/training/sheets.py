@@ -37,7 +37,7 @@ CSS = """
 body{font-family:"DejaVu Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
 font-size:10.5pt;color:#1b1b1b;margin:0;background:#fff}
 main{max-width:190mm;margin:0 auto;padding:8mm 0}
-h1{font-size:18pt;margin:0 0 2mm}h2{font-size:13pt;margin:7mm 0 2mm;border-bottom:1.5px solid #bbb;
+h1{font-size:18pt;margin:0 0 2mm}h2{break-after:avoid;page-break-after:avoid;font-size:13pt;margin:7mm 0 2mm;border-bottom:1.5px solid #bbb;
 padding-bottom:1mm}h3{font-size:11pt;margin:4mm 0 1mm}
 .meta{color:#555;font-size:9.5pt}
 .fill{display:flex;gap:8mm;margin:4mm 0}.fill span{flex:1;border-bottom:1px solid #555;
@@ -48,7 +48,8 @@ th{background:#eee;font-size:9.5pt}
 thead{display:table-header-group}
 tr{break-inside:avoid;page-break-inside:avoid}
 .num{font-size:15pt;font-weight:700;text-align:center;width:12mm}
-.thumb img{width:40mm;display:block;border:1px solid #ccc}
+.thumb{width:44mm}.thumb img{max-width:42mm;max-height:30mm;display:block;border:1px solid #ccc}
+.answers th:nth-child(4){width:24mm}.answers th:nth-child(5){width:18mm}.answers th:nth-child(6){width:30mm}.answers th:nth-child(7){width:24mm}
 .box{display:inline-block;width:3.4mm;height:3.4mm;border:1.4px solid #222;margin:0 1.2mm 0 0;
 vertical-align:-0.5mm}
 .opt{white-space:nowrap;display:block;margin:1mm 0}
@@ -66,7 +67,7 @@ page-break-inside:avoid}
 .forged{color:#b71c1c}.genuine{color:#2e7d32}
 .tag{display:inline-block;background:#eee;border-radius:1mm;padding:0 1.5mm;margin:0 1mm 1mm 0;
 font-size:9pt}
-.card img{max-width:100%;border:1px solid #ccc;margin:2mm 0}
+.card img{max-width:100%;max-height:95mm;border:1px solid #ccc;margin:2mm 0}
 ul{margin:1mm 0 1mm 5mm;padding:0}
 .page{break-before:page;page-break-before:always}
 @page{size:A4;margin:12mm 11mm}
@@ -168,7 +169,7 @@ def worksheet_html(key: dict[str, Any], root: Path) -> str:
     types = numbered_types(key)
     rows = []
     for it in key["items"]:
-        files = ", ".join(Path(p).name for side in it["files"].values() for p in side.values())
+        files = ", ".join(Path(side["white"]).name for side in it["files"].values())
         lights = ", ".join(LIGHT_NAMES[x] for x in ("white", "ir", "uv") if x in it["lights"])
         thumb = _thumb(root, it)
         img = f'<img alt="" src="{thumb}">' if thumb else ""
@@ -198,8 +199,8 @@ document.</p>
 <div class="fill"><span>Name</span><span>Agency / country</span><span>Date</span></div>
 <h2>What to do</h2>
 <p>Examine each document in the <code>images</code> folder (the number is its file name;
-<code>.ir</code> and <code>.uv</code> files are the same page under infrared and ultraviolet
-light; <code>-front</code> and <code>-back</code> are the two sides of a card). For each one,
+<code>.ir.jpg</code> and <code>.uv.jpg</code> files beside some are the same page under
+infrared and ultraviolet light; <code>-front</code> and <code>-back</code> are the two sides of a card). For each one,
 answer three questions:</p>
 <ol><li><b>Genuine or forged?</b> Tick one box.</li>
 <li><b>Which feature?</b> If forged, the kind of forgery: write its number from the list below.</li>
@@ -257,7 +258,8 @@ def trainer_html(key: dict[str, Any], root: Path) -> str:
             f'<div class="card"><h3>Item {_e(it["item"])}: <span class="{it["truth"]}">'
             f'{_e(it["truth"].upper())}</span>{" · " + _e(it["forgery_title"]) if forged else ""}'
             f'</h3><div class="small">{_e(it["specimen_name"])}; {_e(it["capture"])} capture; '
-            f'{_e(", ".join(it["lights"]))}{_e(strength)}</div>'
+            f'{_e(", ".join(LIGHT_NAMES[x] for x in ("white", "ir", "uv") if x in it["lights"]))}'
+            f'{_e(strength)}</div>'
             f'<p>{_e(it["note"]["text"])}{hidden}</p>'
             + (f'<p><b>Regions:</b> ' + ", ".join(f"{_e(r['id'])} ({_e(r['label'])})"
                                                  for r in it["regions"]) + "</p>"
