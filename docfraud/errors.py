@@ -138,6 +138,48 @@ class BatchError(DocfraudError):
     title = "batch error"
 
 
+class ArchiveMemberError(BatchError):
+    """An archive member's name escapes the archive (absolute, ``..``, a drive) or is a link."""
+
+    code = "E501"
+    title = "unsafe archive member"
+
+
+class ArchiveLimitError(BatchError):
+    """A file or archive member is larger, or compresses more, than the batch limits allow."""
+
+    code = "E502"
+    title = "input over the batch size limits"
+
+
+class StoreError(BatchError):
+    """The results folder holds no docfraud results store, or one that cannot be used."""
+
+    code = "E503"
+    title = "results store cannot be used"
+
+
+class WatchlistError(BatchError):
+    """The watch list file is missing, or a line of it does not follow the documented format."""
+
+    code = "E504"
+    title = "malformed watch list"
+
+
+class MissingDependencyError(BatchError):
+    """An optional package a feature needs is not installed (Dask, pyarrow)."""
+
+    code = "E505"
+    title = "optional package missing"
+
+
+class ClusterError(BatchError):
+    """The Dask scheduler cannot be reached, or its workers differ from this machine."""
+
+    code = "E506"
+    title = "Dask cluster cannot be used"
+
+
 class StationError(DocfraudError):
     """The checkpoint web station (``docfraud serve``) cannot do what was asked."""
 

@@ -405,6 +405,15 @@ _register("UV002", "UV motif missing or different", "error", "comparison",
           "light.")
 
 
+# WATxxx: watch lists
+_register("WAT001", "Document on the watch list", "error", "comparison",
+          "the watch list given to docfraud batch (docs/batch.md)",
+          "Check the watch-list entry (lost, stolen or revoked, when and by whom) and confirm the "
+          "document number, issuer and type by eye before acting on it.",
+          "The document number, issuer and document type read from the MRZ match an entry of "
+          "the local list of lost, stolen or revoked documents. The document may be genuine: "
+          "the hit says it should not be in circulation, not that it was forged.")
+
 def render_markdown() -> str:
     """The page ``docs/findings.md``: every code with what it means and what to look at."""
     out = [

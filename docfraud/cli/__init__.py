@@ -2,7 +2,8 @@
 
 Sub-commands are grouped by task: ``docfraud mrz ...`` for machine-readable zones as text,
 ``docfraud demo`` for the bundled samples, ``docfraud serve ...`` for the checkpoint web station,
-``docfraud training ...`` for workshop sets and scoring. Errors the user can cause print their code and message,
+``docfraud batch ...`` for many documents at once, ``docfraud training ...`` for workshop sets
+and scoring. Errors the user can cause print their code and message,
 never a traceback, and exit 2; an internal error exits 3 (set ``DOCFRAUD_DEBUG=1`` for the
 traceback).
 """
@@ -16,6 +17,7 @@ import typer
 from rich.console import Console
 
 from docfraud import __version__
+from docfraud.cli.batch_cmd import batch_app
 from docfraud.cli.demo import demo
 from docfraud.cli.examine_cmd import examine_cmd
 from docfraud.cli.mrz_cmd import mrz_app
@@ -39,6 +41,7 @@ app.add_typer(mrz_app, name="mrz")
 app.add_typer(specimen_app, name="specimen")
 app.add_typer(serve_app, name="serve")
 app.add_typer(training_app, name="training")
+app.add_typer(batch_app, name="batch")
 app.command("demo")(demo)
 app.command("examine")(examine_cmd)
 app.command("synth")(synth)

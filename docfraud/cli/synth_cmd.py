@@ -28,6 +28,10 @@ def synth(
     capture: str = typer.Option("scan", "--capture", help="scan, reader or phone (comma "
                                                           "separated to mix)."),
     seed: int = typer.Option(0, "--seed", help="Same seed, same set."),
+    plant: int = typer.Option(0, "--plant", help="After the --count documents, plant this many "
+                                                 "documents of each linked group (one "
+                                                 "impostor's photo, a reused document number, "
+                                                 "one forger's MRZ font) for linkage analysis."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Generate documents of fictional issuers, genuine and forged, captured by a simulated
@@ -43,9 +47,10 @@ def synth(
         raise UsageError("give at least one --specimen and one --capture")
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), disable=quiet, transient=True) as bar:
-        task = bar.add_task("generating", total=count)
+        task = bar.add_task("generating", total=count + 3 * plant)
         data = make_set(out, specimens=specimens, count=count, forgeries=kinds,
                         forgery_rate=forgery_rate if kinds else 0.0, captures=captures,
-                        seed=seed, progress=lambda i: bar.update(task, completed=i))
+                        seed=seed, progress=lambda i: bar.update(task, completed=i),
+                        plant=plant)
     forged = sum(not it["genuine"] for it in data["items"])
     typer.echo(f"wrote {len(data['items'])} documents ({forged} forged) and labels.json to {out}")

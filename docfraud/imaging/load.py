@@ -184,7 +184,8 @@ def _decode_pil(data: bytes, fmt: str, max_pixels: int, max_pages: int, all_page
     return pages
 
 
-def _decode_pdf(data: bytes, max_pixels: int, max_pages: int, dpi: float, all_pages: bool) -> list[np.ndarray]:
+def _decode_pdf(data: bytes, max_pixels: int, max_pages: int, dpi: float, all_pages: bool,
+                only: int | None = None) -> list[np.ndarray]:
     try:
         import pypdfium2 as pdfium
     except ImportError as exc:
@@ -201,8 +202,10 @@ def _decode_pdf(data: bytes, max_pixels: int, max_pages: int, dpi: float, all_pa
             raise ImageDecodeError("the PDF has no pages")
         if all_pages and n > max_pages:
             raise ImageTooLargeError(f"the PDF has {n} pages, over the limit of {max_pages}")
+        if only is not None and not 0 <= only < n:
+            raise ImageDecodeError(f"the PDF has {n} pages, no page {only + 1}")
         out = []
-        for k in range(n if all_pages else 1):
+        for k in ([only] if only is not None else range(n if all_pages else 1)):
             page = pdf[k]
             wpt, hpt = page.get_size()
             scale = dpi / 72.0
@@ -238,6 +241,55 @@ def load_pages(
 ) -> list[np.ndarray]:
     """Every page (multi-page TIFF, PDF) or the single image, each as uint8 BGR."""
     return _load(source, max_pixels, max_pages, pdf_dpi, all_pages=True)
+
+
+def page_count(source: ImageSource) -> int:
+    """How many pages a PDF or multi-page TIFF has (1 for any other image), without rendering."""
+    data = _read_source(source)
+    fmt = sniff_format(data[:64])
+    if fmt == "PDF":
+        try:
+            import pypdfium2 as pdfium
+        except ImportError as exc:
+            raise UnsupportedFormatError("PDF input needs the optional package pypdfium2",
+                                         hint="pip install pypdfium2") from exc
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except Exception as exc:  # pdfium raises its own PdfiumError
+            raise ImageDecodeError(f"the PDF cannot be opened: {exc}") from exc
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+    if fmt == "TIFF":
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                return int(getattr(im, "n_frames", 1))
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise ImageDecodeError(f"the TIFF data cannot be decoded: {exc}") from exc
+    return 1
+
+
+def load_page(
+    source: ImageSource,
+    index: int,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    pdf_dpi: float = DEFAULT_PDF_DPI,
+) -> np.ndarray:
+    """Page ``index`` (0-based) of a PDF or multi-page TIFF as uint8 BGR; only that page is
+    rendered. Index 0 of any other image is the image."""
+    data = _read_source(source) if not isinstance(source, np.ndarray) else b""
+    if index == 0 or not data:
+        return load_image(data or source, max_pixels=max_pixels, pdf_dpi=pdf_dpi)
+    fmt = sniff_format(data[:64])
+    if fmt == "PDF":
+        return _decode_pdf(data, max_pixels, index + 1, pdf_dpi, True, only=index)[0]
+    if fmt == "TIFF":
+        return _decode_pil(data, fmt, max_pixels, index + 1, True)[index]
+    raise ImageDecodeError(f"a {fmt or 'non-image'} file has only one page, no page {index + 1}")
 
 
 def load_image(

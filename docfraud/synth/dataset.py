@@ -10,6 +10,7 @@ Deterministic for a seed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -65,19 +66,23 @@ def _write(folder: Path, stem: str, img: np.ndarray, light: str, quality: int = 
 
 def make_item(design: SpecimenDesign, rng: random.Random, *, forgery: str | None,
               capture_kind: str, as_of: date = AS_OF, strength: float | None = None,
-              out_dpi: float | None = None, capture_strength: float | None = None
+              out_dpi: float | None = None, document_number: str | None = None,
+              options: dict[str, Any] | None = None, capture_strength: float | None = None
               ) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, Any]]:
     """One document (genuine when ``forgery`` is None) captured by ``capture_kind``: the captured
-    images per side and light, and its label. ``capture_strength`` (0..1) sets how hard a phone
-    photo's conditions are (drawn when None)."""
+    images per side and light, and its label. ``document_number`` overrides the holder's (a
+    number reused on several documents); ``options`` go to the forgery (see ``forge``);
+    ``capture_strength`` (0..1) sets how hard a phone photo's conditions are (drawn when None)."""
     holder = holder_for(design, rng, as_of)
+    if document_number is not None:
+        holder = replace(holder, document_number=document_number)
     seed = rng.randrange(2**31)
     if forgery is None:
         pages = genuine(design, holder, seed)
         flabel = None
         mrz = design.mrz(holder)
     else:
-        pages, flabel = forge(forgery, design, holder, rng, strength, seed)
+        pages, flabel = forge(forgery, design, holder, rng, strength, seed, **(options or {}))
         mrz = flabel.get("details", {}).get("mrz") or design.mrz(holder)
     captured: dict[str, dict[str, np.ndarray]] = {}
     caps: dict[str, Any] = {}
@@ -99,10 +104,44 @@ def make_item(design: SpecimenDesign, rng: random.Random, *, forgery: str | None
     return captured, label
 
 
+#: Linked groups :func:`make_set` can plant (``plant``), as a fraud network leaves them: one
+#: impostor's photo pasted into several passports, one document number reused on several
+#: counterfeits of different holders, one forger's MRZ font and pitch on several documents.
+#: Each: (forgery type or None for a clean print, forgery options, strength).
+PLANTED: dict[str, tuple[str | None, dict[str, Any], float | None]] = {
+    "shared_portrait": ("portrait_substitution", {"photo_seed": 424242}, 0.6),
+    "reused_number": (None, {}, None),
+    "one_forger": ("mrz_font", {"forger": {"how": "both", "cap_scale": 1.03,
+                                           "pitch_factor": 1.07}}, 0.5),
+}
+
+
+def _planted(designs: list[SpecimenDesign], plant: int, master: random.Random, count: int,
+             captures: list[str], as_of: date):
+    """The planted items: ``plant`` documents of each :data:`PLANTED` group, UTO/P-2024 (or
+    the first passport-like design given), numbered after the regular items."""
+    design = next((d for d in designs if d.id == "UTO/P-2024"), designs[0])
+    i = count
+    for group, (kind, options, strength) in PLANTED.items():
+        grng = random.Random(master.randrange(2**63))
+        number = holder_for(design, grng, as_of).document_number
+        for _ in range(plant):
+            i += 1
+            rng = random.Random(master.randrange(2**63))
+            images, label = make_item(
+                design, rng, forgery=kind, capture_kind=captures[(i - 1) % len(captures)],
+                as_of=as_of, strength=strength, options=options,
+                document_number=number if group == "reused_number" else None)
+            yield i, images, {**label, "planted": group}
+
+
 def make_set(out: str | Path, *, specimens: list[str], count: int, forgeries: list[str],
              forgery_rate: float, captures: list[str], seed: int, as_of: date = AS_OF,
-             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Write ``count`` items and ``labels.json`` into ``out``; returns the label data."""
+             progress: Callable[[int], None] | None = None, plant: int = 0) -> dict[str, Any]:
+    """Write ``count`` items and ``labels.json`` into ``out``; returns the label data.
+
+    ``plant``: after the regular items, that many documents of each linked group of
+    :data:`PLANTED` (labelled ``"planted": GROUP``), for linkage analysis."""
     for kind in captures:
         if kind not in KINDS:
             raise UsageError(f"unknown capture {kind!r}; known: {', '.join(KINDS)}")
@@ -113,6 +152,8 @@ def make_set(out: str | Path, *, specimens: list[str], count: int, forgeries: li
         raise UsageError("--forgery-rate must be between 0 and 1")
     if count < 1 or count > 100_000:
         raise UsageError("--count must be between 1 and 100000")
+    if not 0 <= plant <= 1000:
+        raise UsageError("--plant must be between 0 and 1000")
     designs = []
     for sid in specimens:
         try:
@@ -123,13 +164,19 @@ def make_set(out: str | Path, *, specimens: list[str], count: int, forgeries: li
     out.mkdir(parents=True, exist_ok=True)
     items = []
     master = random.Random(seed)
-    for i in range(1, count + 1):
-        rng = random.Random(master.randrange(2**63))
-        design = designs[(i - 1) % len(designs)]
-        forged = bool(forgeries) and rng.random() < forgery_rate
-        kind = rng.choice(forgeries) if forged else None
-        cap = captures[(i - 1) % len(captures)]
-        images, label = make_item(design, rng, forgery=kind, capture_kind=cap, as_of=as_of)
+
+    def regular():
+        for i in range(1, count + 1):
+            rng = random.Random(master.randrange(2**63))
+            design = designs[(i - 1) % len(designs)]
+            forged = bool(forgeries) and rng.random() < forgery_rate
+            kind = rng.choice(forgeries) if forged else None
+            cap = captures[(i - 1) % len(captures)]
+            yield (i, *make_item(design, rng, forgery=kind, capture_kind=cap, as_of=as_of))
+
+    planted_master = random.Random(seed + 1_000_003)  # the regular items stay as without plant
+    planted = _planted(designs, plant, planted_master, count, captures, as_of) if plant else ()
+    for i, images, label in itertools.chain(regular(), planted):  # one item in memory at a time
         name = f"{i:04d}"
         files: dict[str, dict[str, str]] = {}
         for side, imgs in images.items():
@@ -140,7 +187,7 @@ def make_set(out: str | Path, *, specimens: list[str], count: int, forgeries: li
             progress(i)
     data = {"generator": f"docfraud {__version__} synth", "seed": seed, "as_of": as_of.isoformat(),
             "specimens": specimens, "forgery_types": forgeries, "forgery_rate": forgery_rate,
-            "captures": captures, "needs": {k: list(v) for k, v in NEEDS.items()},
+            "captures": captures, "planted": plant, "needs": {k: list(v) for k, v in NEEDS.items()},
             "items": items}
     (out / "labels.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
                                      encoding="utf-8")

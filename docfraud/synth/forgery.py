@@ -180,14 +180,18 @@ Forge = Callable[[SpecimenDesign, Holder, random.Random, float, int], tuple[Side
 
 
 def portrait_substitution(design: SpecimenDesign, holder: Holder, rng: random.Random,
-                          strength: float, seed: int) -> tuple[Sides, dict]:
+                          strength: float, seed: int, photo_seed: int | None = None
+                          ) -> tuple[Sides, dict]:
+    """``photo_seed``: the pasted photo's face (one impostor's photo on several documents)."""
     doc = render_document(design, holder, seed=seed)
     sides = _sides(doc)
     side, (x0, y0, x1, y1) = _zone_box(design, "portrait")
     w, h = x1 - x0, y1 - y0
     scale = 1.0 + rng.uniform(-0.04, 0.06) * (0.3 + strength)
     pw, ph = int(w * scale), int(h * scale)
-    other = draw_portrait(rng.randrange(2**31), (pw, ph), sex=holder.sex)  # RGB
+    face = rng.randrange(2**31)
+    other = draw_portrait(face if photo_seed is None else photo_seed, (pw, ph),
+                          sex=None if photo_seed is not None else holder.sex)  # RGB
     photo = other.astype(np.float32)
     # a photographic print: more saturated, a little soft
     grey = photo.mean(axis=2, keepdims=True)
@@ -268,15 +272,19 @@ def mrz_alteration(design: SpecimenDesign, holder: Holder, rng: random.Random, s
 
 
 def mrz_font(design: SpecimenDesign, holder: Holder, rng: random.Random, strength: float,
-             seed: int) -> tuple[Sides, dict]:
+             seed: int, forger: dict[str, Any] | None = None) -> tuple[Sides, dict]:
+    """``forger``: one forger's fixed habits (``how``, ``cap_scale``, ``pitch_factor``), the
+    same on every document they make, instead of drawn from ``rng``."""
     mrz_el = next(e for s in design.sides for e in s.elements if e.id == "mrz")
-    how = rng.choice(["font", "pitch", "both"])
+    forger = forger or {}
+    how = forger.get("how") or rng.choice(["font", "pitch", "both"])
     change: dict[str, Any] = {}
     if how in ("font", "both"):
         change["font"] = FONT_MONO
-        change["cap_mm"] = (mrz_el.cap_mm or 2.46) * rng.uniform(0.95, 1.05)
+        change["cap_mm"] = (mrz_el.cap_mm or 2.46) * forger.get("cap_scale",
+                                                                 rng.uniform(0.95, 1.05))
     if how in ("pitch", "both"):
-        factor = 1 + rng.choice([-1, 1]) * (0.03 + 0.09 * strength)
+        factor = forger.get("pitch_factor", 1 + rng.choice([-1, 1]) * (0.03 + 0.09 * strength))
         change["pitch_mm"] = mrz_el.pitch_mm * factor
     sides, side, _ = _retype(design, holder, seed, Variant(replace={"mrz": change}), "mrz", 0.3,
                              strength * 0.5, rng)
@@ -398,13 +406,14 @@ FORGERIES: dict[str, Forge] = {
 
 
 def forge(kind: str, specimen: str | SpecimenDesign, holder: Holder, rng: random.Random,
-          strength: float | None = None, seed: int = 0) -> tuple[Sides, dict]:
-    """A forgery of ``kind``: page images per side and light, and its label."""
+          strength: float | None = None, seed: int = 0, **options: Any) -> tuple[Sides, dict]:
+    """A forgery of ``kind``: page images per side and light, and its label. ``options`` go to
+    the forgery's function (``photo_seed`` of portrait_substitution, ``forger`` of mrz_font)."""
     if kind not in FORGERIES:
         raise KeyError(f"unknown forgery {kind!r}; known: {', '.join(FORGERIES)}")
     design = get_design(specimen) if isinstance(specimen, str) else specimen
     s = rng.uniform(0.0, 1.0) if strength is None else float(strength)
-    sides, label = FORGERIES[kind](design, holder, rng, s, seed)
+    sides, label = FORGERIES[kind](design, holder, rng, s, seed, **options)
     label = {"type": kind, "strength": round(s, 3), "needs": list(NEEDS[kind]), **label}
     return sides, label
 
