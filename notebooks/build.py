@@ -305,6 +305,101 @@ for kind, (verdict, codes) in results.items():
     print(f"{KINDS[kind].title:36s} {verdict:42s} {' '.join(marked) or '-'}")"""),
 ]
 
+BATCH = [
+    new_markdown_cell("""\
+# 4. Batch triage
+
+An investigator receives a folder of seized document images. `docfraud batch` examines every one
+into a results store, writes a summary page, and finds **linkage groups**: documents that share a
+number, a portrait, an MRZ, or one forger's flaws, the leads that point to one network
+(docs/batch.md).
+
+Here a small "seizure" is generated: a few ordinary documents plus *planted* groups, as a fraud
+network leaves them (one document number reused on different holders, one forger's MRZ font on
+several passports, one impostor's photo in several passports). We run the batch, read the summary,
+and check which planted links it found."""),
+    new_code_cell(SETUP + """
+import tempfile
+from collections import Counter
+
+from docfraud.synth.dataset import make_set
+
+work = Path(tempfile.mkdtemp(prefix="docfraud-triage-"))
+labels = make_set(work / "seized", specimens=["UTO/P-2024", "UTO/V-2024"], count=1,
+                  forgeries=["reprint"], forgery_rate=1.0, captures=["scan"], seed=4, plant=2)
+print(len(labels["items"]), "documents in", work / "seized")
+print(sorted(p.name for p in (work / "seized").glob("*.jpg")))"""),
+    new_markdown_cell("""\
+## Running the batch
+
+The same as `docfraud batch seized/ --out results/ --workers 1` on the command line. Running it
+again skips what is already stored; `--recheck` examines again after an upgrade."""),
+    new_code_cell("""\
+from docfraud.batch.run import Options, run
+
+stats = run(Options([work / "seized"], work / "results", workers=1))
+print(f"examined {stats.examined}, skipped {stats.skipped}, failed {stats.failed} "
+      f"in {stats.seconds:.1f} s ({stats.executor})")
+again = run(Options([work / "seized"], work / "results", workers=1))
+print(f"second run: examined {again.examined}, skipped {again.skipped}")"""),
+    new_markdown_cell("""\
+## Reading the summary
+
+`results/summary.html` is the page to open in a browser; the same counts are in the store. The
+verdicts say which documents to look at first; the finding codes say why."""),
+    new_code_cell("""\
+from docfraud.batch.store import Store
+from docfraud.batch.summary import collect
+
+store = Store(work / "results", create=False)
+c = collect(store)
+print("summary page:", work / "results" / "summary.html")
+fig, (a, b) = plt.subplots(1, 2, figsize=(12, 3.2))
+verdicts = c["verdict"].most_common()
+a.barh([v for v, _ in verdicts], [n for _, n in verdicts], color="#1565c0")
+a.set_title("captures by verdict"); a.invert_yaxis()
+codes = c["codes"].most_common(10)
+b.barh([k for k, _ in codes], [n for _, n in codes], color="#ef6c00")
+b.set_title("finding codes (captures)"); b.invert_yaxis()
+plt.tight_layout(); plt.show()
+for r in c["flagged"]:
+    print(f"{Path(r['source']).name:10s} {r['verdict']:32s} {' '.join(r['codes'])}")"""),
+    new_markdown_cell("""\
+## Linkage groups
+
+Each group is a lead for an examiner to compare, not a conclusion. Below, each group's members
+side by side. Documents of a group may each pass every check on their own: a number reused on
+two clean prints is only visible across documents."""),
+    new_code_cell("""\
+from docfraud.batch.linkage import find_groups, load_rows
+
+rows = load_rows(store)
+groups = find_groups(store, rows)
+for g in groups:
+    names = [Path(rows[m]["source"]).name for m in g.members]
+    print(f"{g.id} {g.kind:16s} {g.label}: {', '.join(names)}")
+    imgs = [cv2.imread(rows[m]["source"]) for m in g.members]
+    show(imgs, [f"{g.id}: {n}" for n in names], size=3.6)
+if not groups:
+    print("no linkage groups found")"""),
+    new_markdown_cell("""\
+## Checking against the truth
+
+The generator's `labels.json` says which documents were planted in which group. A planted group
+is *found* when one linkage group holds all its documents."""),
+    new_code_cell("""\
+planted = {}
+for it in labels["items"]:
+    if it.get("planted"):
+        planted.setdefault(it["planted"], set()).add(f"{it['id']}.jpg")
+found = [{Path(rows[m]["source"]).name for m in g.members} for g in groups]
+for name, members in planted.items():
+    hit = any(members <= f for f in found)
+    print(f"{name:16s} {sorted(members)}  {'found' if hit else 'NOT found'}")
+truth = Counter("genuine" if it["genuine"] else it["forgery"]["type"] for it in labels["items"])
+print("what the seizure held:", dict(truth))"""),
+]
+
 
 def notebook(cells: list) -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
@@ -315,7 +410,7 @@ def notebook(cells: list) -> nbformat.NotebookNode:
 
 
 NOTEBOOKS = {"1-mrz-anatomy.ipynb": MRZ, "2-security-features.ipynb": SECURITY,
-             "3-forgery-types.ipynb": GALLERY}
+             "3-forgery-types.ipynb": GALLERY, "4-batch-triage.ipynb": BATCH}
 
 
 def main(argv: list[str]) -> None:
