@@ -190,4 +190,7 @@ def write_note(out: Path, item: dict[str, Any], images: dict[str, dict[str, np.n
         rel = f"trainer/notes/{item['item']}.png"
         Image.fromarray(pic).save(out / rel, optimize=True)
         note["picture"] = rel
+        if item["truth"] == "genuine":
+            note["text"] += (" docfraud flagged the zone shown: a false alarm to discuss (look "
+                             "at what differs from the reference, and why it is not a forgery).")
     return note

@@ -67,7 +67,7 @@ page-break-inside:avoid}
 .forged{color:#b71c1c}.genuine{color:#2e7d32}
 .tag{display:inline-block;background:#eee;border-radius:1mm;padding:0 1.5mm;margin:0 1mm 1mm 0;
 font-size:9pt}
-.card img{max-width:100%;max-height:95mm;border:1px solid #ccc;margin:2mm 0}
+.card img{display:block;max-width:100%;max-height:95mm;border:1px solid #ccc;margin:2mm 0}
 ul{margin:1mm 0 1mm 5mm;padding:0}
 .page{break-before:page;page-break-before:always}
 @page{size:A4;margin:12mm 11mm}

@@ -71,6 +71,12 @@ def plan(count: int, forgery_rate: float, forgeries: list[str], specimens: list[
     return out
 
 
+def _known(values: list[str], known: Any, what: str) -> None:
+    for v in values:
+        if v not in known:
+            raise UsageError(f"unknown {what} {v!r}; known: {', '.join(known)}")
+
+
 def _validate(count: int, forgery_rate: float, difficulty: str, specimens: list[str],
               captures: list[str], forgeries: list[str]) -> list[str]:
     if not 1 <= count <= MAX_COUNT:
@@ -81,16 +87,9 @@ def _validate(count: int, forgery_rate: float, difficulty: str, specimens: list[
         raise UsageError(f"unknown difficulty {difficulty!r}; known: {', '.join(DIFFICULTIES)}")
     if not captures:
         raise UsageError("give at least one capture (scan, reader, phone)")
-    for c in captures:
-        if c not in KINDS:
-            raise UsageError(f"unknown capture {c!r}; known: {', '.join(KINDS)}")
-    known = design_ids()
-    for s in specimens:
-        if s not in known:
-            raise UsageError(f"no generator for specimen {s!r}; known: {', '.join(known)}")
-    for f in forgeries:
-        if f not in TYPES:
-            raise UsageError(f"unknown forgery type {f!r}; known: {', '.join(TYPES)}")
+    _known(captures, KINDS, "capture")
+    _known(specimens, design_ids(), "specimen")
+    _known(forgeries, TYPES, "forgery type")
     usable = [f for f in forgeries if not needs(f) or "reader" in captures]
     if forgery_rate > 0 and not usable:
         raise UsageError("none of the forgery types can be seen in these captures (UV and IR "
