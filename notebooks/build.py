@@ -324,7 +324,10 @@ from collections import Counter
 
 from docfraud.synth.dataset import make_set
 
-work = Path(tempfile.mkdtemp(prefix="docfraud-triage-"))
+import os
+
+# a fresh folder for the seizure and the results ($DOCFRAUD_TRIAGE_DIR if set: the tests use it)
+work = Path(os.environ.get("DOCFRAUD_TRIAGE_DIR") or tempfile.mkdtemp(prefix="docfraud-triage-"))
 labels = make_set(work / "seized", specimens=["UTO/P-2024", "UTO/V-2024"], count=1,
                   forgeries=["reprint"], forgery_rate=1.0, captures=["scan"], seed=4, plant=2)
 print(len(labels["items"]), "documents in", work / "seized")
