@@ -11,6 +11,7 @@ E3xx      images (loading, size, format)
 E4xx      reference specimens
 E5xx      batches and stores
 E6xx      the checkpoint web station (docfraud serve)
+E7xx      the training kit (docfraud training)
 ========  ==========================================
 
 >>> err = MRZFormatError("3 lines of 12 characters fit no MRZ format")
@@ -137,6 +138,48 @@ class BatchError(DocfraudError):
     title = "batch error"
 
 
+class ArchiveMemberError(BatchError):
+    """An archive member's name escapes the archive (absolute, ``..``, a drive) or is a link."""
+
+    code = "E501"
+    title = "unsafe archive member"
+
+
+class ArchiveLimitError(BatchError):
+    """A file or archive member is larger, or compresses more, than the batch limits allow."""
+
+    code = "E502"
+    title = "input over the batch size limits"
+
+
+class StoreError(BatchError):
+    """The results folder holds no docfraud results store, or one that cannot be used."""
+
+    code = "E503"
+    title = "results store cannot be used"
+
+
+class WatchlistError(BatchError):
+    """The watch list file is missing, or a line of it does not follow the documented format."""
+
+    code = "E504"
+    title = "malformed watch list"
+
+
+class MissingDependencyError(BatchError):
+    """An optional package a feature needs is not installed (Dask, pyarrow)."""
+
+    code = "E505"
+    title = "optional package missing"
+
+
+class ClusterError(BatchError):
+    """The Dask scheduler cannot be reached, or its workers differ from this machine."""
+
+    code = "E506"
+    title = "Dask cluster cannot be used"
+
+
 class StationError(DocfraudError):
     """The checkpoint web station (``docfraud serve``) cannot do what was asked."""
 
@@ -179,46 +222,39 @@ class StationStoreError(StationError):
     title = "station store error"
 
 
-class ArchiveMemberError(BatchError):
-    """An archive member's name escapes the archive (absolute, ``..``, a drive) or is a link."""
+class TrainingError(DocfraudError):
+    """The training kit (``docfraud training``) cannot do what was asked."""
 
-    code = "E501"
-    title = "unsafe archive member"
-
-
-class ArchiveLimitError(BatchError):
-    """A file or archive member is larger, or compresses more, than the batch limits allow."""
-
-    code = "E502"
-    title = "input over the batch size limits"
+    code = "E700"
+    title = "training kit error"
 
 
-class StoreError(BatchError):
-    """The results folder holds no docfraud results store, or one that cannot be used."""
+class AnswerFileError(TrainingError):
+    """A trainee answer file is malformed (missing column, unknown item, bad verdict), by line."""
 
-    code = "E503"
-    title = "results store cannot be used"
-
-
-class WatchlistError(BatchError):
-    """The watch list file is missing, or a line of it does not follow the documented format."""
-
-    code = "E504"
-    title = "malformed watch list"
+    code = "E701"
+    title = "malformed answer file"
 
 
-class MissingDependencyError(BatchError):
-    """An optional package a feature needs is not installed (Dask, pyarrow)."""
+class AnswerKeyError(TrainingError):
+    """The answer key is missing, unreadable, not a docfraud training key, or of a newer format."""
 
-    code = "E505"
-    title = "optional package missing"
+    code = "E702"
+    title = "bad answer key"
 
 
-class ClusterError(BatchError):
-    """The Dask scheduler cannot be reached, or its workers differ from this machine."""
+class WorkshopFolderError(TrainingError):
+    """The output folder of a workshop set is not empty or cannot be written."""
 
-    code = "E506"
-    title = "Dask cluster cannot be used"
+    code = "E703"
+    title = "workshop folder unusable"
+
+
+class HintLeakError(TrainingError):
+    """A file handed to trainees would give an answer away (metadata, a name, a text chunk)."""
+
+    code = "E704"
+    title = "answer leaks into the trainee files"
 
 
 def all_error_classes() -> list[type[DocfraudError]]:

@@ -1,9 +1,9 @@
 """The ``docfraud`` command line (typer).
 
 Sub-commands are grouped by task: ``docfraud mrz ...`` for machine-readable zones as text,
-``docfraud demo`` for the bundled samples, ``docfraud batch ...`` for many documents at once,
-``docfraud serve ...`` for the checkpoint web station. Errors the user can cause print their code
-and message,
+``docfraud demo`` for the bundled samples, ``docfraud serve ...`` for the checkpoint web station,
+``docfraud batch ...`` for many documents at once, ``docfraud training ...`` for workshop sets
+and scoring. Errors the user can cause print their code and message,
 never a traceback, and exit 2; an internal error exits 3 (set ``DOCFRAUD_DEBUG=1`` for the
 traceback).
 """
@@ -24,6 +24,7 @@ from docfraud.cli.mrz_cmd import mrz_app
 from docfraud.cli.serve_cmd import serve_app
 from docfraud.cli.specimen_cmd import specimen_app
 from docfraud.cli.synth_cmd import synth
+from docfraud.cli.training_cmd import training_app
 from docfraud.errors import DocfraudError
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ app = typer.Typer(
 app.add_typer(mrz_app, name="mrz")
 app.add_typer(specimen_app, name="specimen")
 app.add_typer(serve_app, name="serve")
+app.add_typer(training_app, name="training")
 app.add_typer(batch_app, name="batch")
 app.command("demo")(demo)
 app.command("examine")(examine_cmd)

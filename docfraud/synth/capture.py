@@ -219,13 +219,13 @@ def phone(pages: dict[str, np.ndarray], dpi: float, rng: random.Random,
 
 
 def capture(kind: str, pages: dict[str, np.ndarray], dpi: float, rng: random.Random,
-            out_dpi: float | None = None) -> Capture:
+            out_dpi: float | None = None, strength: float | None = None) -> Capture:
     """A capture of ``kind`` (scan, reader or phone); ``out_dpi`` fixes a scan's or reader's
-    resolution."""
+    resolution, ``strength`` (0..1) how hard a phone photo's conditions are (drawn when None)."""
     if kind == "scan":
         return scan(pages, dpi, rng, out_dpi)
     if kind == "reader":
         return reader(pages, dpi, rng, out_dpi or 400.0)
     if kind == "phone":
-        return phone(pages, dpi, rng)
+        return phone(pages, dpi, rng, strength)
     raise ValueError(f"unknown capture kind {kind!r}; known: {', '.join(KINDS)}")

@@ -67,11 +67,12 @@ def _write(folder: Path, stem: str, img: np.ndarray, light: str, quality: int = 
 def make_item(design: SpecimenDesign, rng: random.Random, *, forgery: str | None,
               capture_kind: str, as_of: date = AS_OF, strength: float | None = None,
               out_dpi: float | None = None, document_number: str | None = None,
-              options: dict[str, Any] | None = None
+              options: dict[str, Any] | None = None, capture_strength: float | None = None
               ) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, Any]]:
     """One document (genuine when ``forgery`` is None) captured by ``capture_kind``: the captured
     images per side and light, and its label. ``document_number`` overrides the holder's (a
-    number reused on several documents); ``options`` go to the forgery (see ``forge``)."""
+    number reused on several documents); ``options`` go to the forgery (see ``forge``);
+    ``capture_strength`` (0..1) sets how hard a phone photo's conditions are (drawn when None)."""
     holder = holder_for(design, rng, as_of)
     if document_number is not None:
         holder = replace(holder, document_number=document_number)
@@ -90,7 +91,7 @@ def make_item(design: SpecimenDesign, rng: random.Random, *, forgery: str | None
         imgs = {"white": images["white"],
                 "ir": cv2.cvtColor(ir, cv2.COLOR_GRAY2RGB) if ir.ndim == 2 else ir,
                 "uv": images["uv"]}
-        c = capture(capture_kind, imgs, design.dpi, rng, out_dpi)
+        c = capture(capture_kind, imgs, design.dpi, rng, out_dpi, capture_strength)
         captured[side] = c.images
         caps[side] = c.label()
     lights = sorted(next(iter(captured.values())))
