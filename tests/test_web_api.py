@@ -670,3 +670,35 @@ def test_glyph_model_is_safe_to_share_between_threads():
     for t in threads:
         t.join()
     assert not failures, failures
+
+
+def test_station_results_go_into_the_batch_store_and_leave_with_retention(tmp_path):
+    """The station records its examinations in the same results store as `docfraud batch`
+    (DATA_DIR/results): batch's export reads them; retention deletes them there too."""
+    import csv
+
+    from docfraud.batch.store import Store as Results
+    from docfraud.cli import main as cli
+
+    app = create_app(Config(data_dir=tmp_path / "st", warm_up=False, as_of=date(2026, 11, 28)))
+    store = app.state.station.store
+    store.add_user("officer1", PASSWORD)
+    c, csrf = signed_in(app)
+    real = store.clock
+    old = upload(c, sample("0009.jpg"), headers={"X-CSRF-Token": csrf}).json()
+    store.clock = lambda: real() + timedelta(days=20)
+    c, csrf = signed_in(app)
+    young = upload(c, sample("0001.jpg"), headers={"X-CSRF-Token": csrf}).json()
+    folder = store.root / "results"
+    with Results(folder, create=False) as results:
+        rows = {r["source"]: r for r in results.rows()}
+    assert set(rows) == {f"station:{old['id']}", f"station:{young['id']}"}
+    assert rows[f"station:{young['id']}"]["verdict"] == young["report"]["verdict"]
+    out = tmp_path / "captures.csv"
+    assert cli(["batch", "export", str(folder), "--format", "csv", "-o", str(out)]) == 0
+    exported = list(csv.DictReader(out.open()))
+    assert len(exported) == 2
+    store.clock = lambda: real() + timedelta(days=31)
+    assert store.purge_expired() == 1
+    with Results(folder, create=False) as results:
+        assert [r["source"] for r in results.rows()] == [f"station:{young['id']}"]

@@ -313,6 +313,20 @@ def _drive(opts: Options, store: Store, executor: Any, settings: dict[str, Any],
         drain()
 
 
+def store_record(store: Store, rec: dict[str, Any], versions: dict[str, str]) -> None:
+    """Store one record of :func:`docfraud.batch.worker.record`: its HTML report file first,
+    then its row, under the version of the specimen it was compared with (``versions``: each
+    specimen's)."""
+    spec = rec.get("specimen")
+    ver = f"{spec}@{versions.get(spec, '?')}" if spec else f"library@{W.library_version(versions)}"
+    html = rec.pop("html", None)
+    if html is not None:
+        path = report_path(store.folder, rec["key"])
+        write_atomic(path, zlib.decompress(html))
+        rec["report_file"] = path.relative_to(store.folder).as_posix()
+    store.add(rec, ver)
+
+
 def _write(store: Store, out: dict[str, Any], versions: dict[str, str], libver: str,
            stats: Stats) -> None:
     """Store a unit's records: each capture's report file first, then its row."""
@@ -320,14 +334,7 @@ def _write(store: Store, out: dict[str, Any], versions: dict[str, str], libver: 
                                            out.get("peak_rss_mb", 0.0))
     theirs = out.get("specimen_versions") or versions
     for rec in out["records"]:
-        spec = rec.get("specimen")
-        ver = f"{spec}@{theirs.get(spec, '?')}" if spec else f"library@{W.library_version(theirs)}"
-        html = rec.pop("html", None)
-        if html is not None:
-            path = report_path(store.folder, rec["key"])
-            write_atomic(path, zlib.decompress(html))
-            rec["report_file"] = path.relative_to(store.folder).as_posix()
-        store.add(rec, ver)
+        store_record(store, rec, theirs)
         if rec["status"] == "done":
             stats.examined += 1
             log.info("examined %s: %s (%.2f s)", short(rec["key"]), rec.get("verdict"),

@@ -232,6 +232,28 @@ def error_record(key: str, source: str, name: str, exc: BaseException,
             "side_index": side_index}
 
 
+def record(ex, key: str, source: str, name: str, document_key: str = "",  # type: ignore[no-untyped-def]
+           side_index: int = 0, *, html: bool = True) -> dict[str, Any]:
+    """The results-store record of one examination (what :meth:`Store.add` takes); also used
+    by the web station, whose examinations go into the same store."""
+    from docfraud.report import to_dict, to_html
+
+    report = to_dict(ex)
+    return {
+        "key": key, "source": source, "name": name, "status": "done",
+        "document_key": document_key, "side_index": side_index,
+        "verdict": ex.verdict, "specimen": ex.specimen, "side": ex.side,
+        "finding_codes": sorted({f.code for f in ex.findings}),
+        "portrait_hash": portrait_hash(ex), "signature": signature(ex),
+        "scores": [[c.check, c.zone, c.score, c.threshold, c.direction]
+                   for c in ex.checks if c.score is not None and c.threshold is not None],
+        "report": zlib.compress(json.dumps(report, ensure_ascii=False).encode(), 6),
+        "html": zlib.compress(to_html(ex).encode(), 6) if html else None,
+        "seconds": round(ex.timings.get("total", 0.0), 3),
+        **_mrz_fields(ex),
+    }
+
+
 def examine_unit(unit: Unit, settings: dict[str, Any]) -> dict[str, Any]:
     """Examine one unit; the records of its captures, and facts about the worker.
 
@@ -239,7 +261,6 @@ def examine_unit(unit: Unit, settings: dict[str, Any]) -> dict[str, Any]:
     ``html`` (bool: render the HTML report).
     """
     from docfraud.examine.engine import examine, examine_document
-    from docfraud.report import to_dict, to_html
 
     t0 = time.perf_counter()
     root = settings.get("specimens")
@@ -259,22 +280,8 @@ def examine_unit(unit: Unit, settings: dict[str, Any]) -> dict[str, Any]:
     else:
         for i, (key, spec, ex) in enumerate(zip(unit.keys, unit.captures, exams)):
             try:
-                report = to_dict(ex)
-                rec: dict[str, Any] = {
-                    "key": key, "source": spec.source, "name": spec.name, "status": "done",
-                    "document_key": doc_key, "side_index": i,
-                    "verdict": ex.verdict, "specimen": ex.specimen, "side": ex.side,
-                    "finding_codes": sorted({f.code for f in ex.findings}),
-                    "portrait_hash": portrait_hash(ex), "signature": signature(ex),
-                    "scores": [[c.check, c.zone, c.score, c.threshold, c.direction]
-                               for c in ex.checks
-                               if c.score is not None and c.threshold is not None],
-                    "report": zlib.compress(json.dumps(report, ensure_ascii=False).encode(), 6),
-                    "html": (zlib.compress(to_html(ex).encode(), 6)
-                             if settings.get("html", True) else None),
-                    "seconds": round(ex.timings.get("total", 0.0), 3),
-                    **_mrz_fields(ex),
-                }
+                rec = record(ex, key, spec.source, spec.name, doc_key, i,
+                             html=settings.get("html", True))
             except Exception as exc:  # noqa: BLE001
                 rec = error_record(key, spec.source, spec.name, exc, doc_key, i)
             records.append(rec)

@@ -22,7 +22,7 @@ from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG
 from docfraud.imaging.load import load_image, sniff_format
 from docfraud.specimens import Library
-from docfraud.web.store import DEFAULT_RETENTION_DAYS, Session, Store
+from docfraud.web.store import DEFAULT_RETENTION_DAYS, RESULTS_DIR, Session, Store
 
 #: Formats accepted for upload, by their first bytes (PDF, GIF, HEIC... are refused).
 ACCEPTED = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif", "WEBP": ".webp", "BMP": ".bmp"}
@@ -77,6 +77,7 @@ class Station:
             self._warm_up()
         self.load_seconds = time.perf_counter() - t0
         self._slots = threading.BoundedSemaphore(max(1, config.workers))
+        self._versions: dict[str, str] | None = None  # the specimens' versions, once
 
     def _warm_up(self) -> None:
         """Load every engine now rather than on the first officer's document."""
@@ -175,6 +176,7 @@ class Station:
             for (exam_id, _), (report, files) in zip(made, saved):
                 store.add_examination(exam_id, user, report, files, document=document,
                                       document_number=number)
+            self._to_results(exams, sides, [exam_id for exam_id, _ in made])
         except BaseException:
             import shutil
 
@@ -182,6 +184,29 @@ class Station:
                 shutil.rmtree(folder, ignore_errors=True)
             raise
         return made[0][0]
+
+    def _to_results(self, exams: list[Any], sides: list[dict[str, bytes | None]],
+                    ids: list[str]) -> None:
+        """Record the examinations in the station's results store: the same store (format,
+        keys, versions) as ``docfraud batch``, in ``DATA_DIR/results``, so that ``docfraud
+        batch export|summary`` and the linkage analysis cover the station's documents too.
+        Retention deletes them there as well (:meth:`Store.purge_expired`)."""
+        from docfraud.batch import worker as W
+        from docfraud.batch.inputs import CaptureSpec, Part, Unit
+        from docfraud.batch.run import store_record
+        from docfraud.batch.store import Store as Results
+
+        specs = [CaptureSpec(f"station {exam_id[:8]}", f"station:{exam_id}",
+                             {k: Part(v) for k, v in side.items() if v})
+                 for side, exam_id in zip(sides, ids)]
+        unit = Unit(specs)
+        if self._versions is None:
+            self._versions = W.specimen_versions(self.library)
+        with Results(self.config.data_dir / RESULTS_DIR) as results:
+            for i, (ex, key, spec) in enumerate(zip(exams, unit.keys, specs)):
+                store_record(results, W.record(ex, key, spec.source, spec.name,
+                                               unit.document_key, i, html=False),
+                             self._versions)
 
     @staticmethod
     def _save(ex: Any, uploads: dict[str, bytes | None], exts: dict[str, str], folder: Path

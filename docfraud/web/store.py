@@ -56,6 +56,8 @@ from docfraud.errors import AccountError, AuditChainError, StationStoreError
 SCHEMA_VERSION = 1
 DB_NAME = "station.sqlite3"
 EXAM_DIR = "examinations"
+#: The station's results store (the format of ``docfraud batch``), under the data folder.
+RESULTS_DIR = "results"
 DEFAULT_RETENTION_DAYS = 30
 SESSION_HOURS = 10  # an officer's shift, extended by use
 MIN_PASSWORD = 10
@@ -436,6 +438,7 @@ class Store:
             known = {r[0] for r in con.execute("SELECT id FROM examinations")}
         for exam_id in ids:
             shutil.rmtree(self.root / EXAM_DIR / exam_id, ignore_errors=True)
+        self._purge_results(known)
         # folders without a record: an examination that failed half-way
         for folder in (self.root / EXAM_DIR).iterdir():
             if folder.name in known or not folder.is_dir():
@@ -444,6 +447,27 @@ class Store:
             if age > 3600:
                 shutil.rmtree(folder, ignore_errors=True)
         return len(ids)
+
+    def _purge_results(self, known: set[str]) -> None:
+        """Delete from the results store (``RESULTS_DIR``) the station's records whose
+        examination is gone: retention applies there too."""
+        db_path = self.root / RESULTS_DIR / "results.sqlite"
+        if not db_path.exists():
+            return
+        con = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+        try:
+            rows = con.execute("SELECT DISTINCT source FROM results WHERE source LIKE 'station:%'")
+            gone = [r[0] for r in rows if r[0].split(":", 1)[1] not in known]
+            con.execute("BEGIN IMMEDIATE")
+            for source in gone:
+                keys = [r[0] for r in con.execute("SELECT key FROM results WHERE source = ?",
+                                                  (source,))]
+                con.executemany("DELETE FROM watch_hits WHERE key = ?", [(k,) for k in keys])
+                con.execute("DELETE FROM results WHERE source = ?", (source,))
+                con.execute("DELETE FROM sources WHERE source = ?", (source,))
+            con.execute("COMMIT")
+        finally:
+            con.close()
 
     # -- audit log ------------------------------------------------------------------------------
 
