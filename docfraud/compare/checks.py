@@ -545,6 +545,9 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
             out.append(not_run(ctx, "viz.name", zone, "no MRZ was read"))
         elif ctx.ocr is None:
             out.append(not_run(ctx, "viz.name", zone, "Tesseract (eng) is not available"))
+        elif ctx.quality == "blurred":
+            # OCR of a blurred photo misreads genuine names as often as it reads them
+            out.append(not_run(ctx, "viz.name", zone, "capture too blurred to read (CAP001)"))
         else:
             if cb is None:
                 out.append(not_run(ctx, "viz.name", zone, "no printed text found in the zone"))

@@ -19,7 +19,9 @@ that passes at or above its threshold, ``min``) or plus (``max``) a margin of fi
 deviations (1.4826 times the median absolute deviation), and never less than the check's known
 measurement noise (its slack). Where genuine scores have a long tail (ten or more of them), the
 margin also reaches past the second-worst genuine score by a fifth of its distance from the median,
-so that the genuine documents calibration saw pass with room to spare. Robust statistics (the
+so that the genuine documents calibration saw pass with room to spare, though never by more than
+twice the robust margin (a tail of captures too poor to measure must not open the threshold for
+every document). Robust statistics (the
 median, the second-worst rather than the worst) keep one odd calibration capture from loosening a
 threshold for every document after it.
 """
@@ -44,6 +46,7 @@ MIN_SAMPLES = 5
 #: From this many genuine scores on, the margin reaches past the second-worst by TAIL_ROOM.
 TAIL_MIN_SAMPLES = 10
 TAIL_ROOM = 1.2
+TAIL_CAP = 2.0
 
 Calibration = dict[tuple[str, str, str], tuple[float, int]]
 
@@ -75,18 +78,26 @@ def threshold_from(scores: list[float], direction: str, slack: float = 0.0) -> f
 
     With ten or more scores a long genuine tail counts, its single worst score does not:
 
-    >>> scores = [0.95, 0.96, 0.94, 0.97, 0.95, 0.95, 0.96, 0.94, 0.70, 0.2]
+    >>> scores = [0.95, 0.96, 0.94, 0.97, 0.95, 0.95, 0.96, 0.94, 0.80, 0.2]
     >>> round(threshold_from(scores, "min", slack=0.1), 3)
-    0.65
+    0.77
+
+    and it opens the threshold by at most twice the robust margin:
+
+    >>> scores[-2] = 0.5
+    >>> round(threshold_from(scores, "min", slack=0.1), 3)
+    0.75
     """
     a = np.asarray([s for s in scores if np.isfinite(s)], np.float64)
     med = float(np.median(a))
     sigma = 1.4826 * float(np.median(np.abs(a - med)))
     margin = max(MARGIN_SIGMA * sigma, slack)
     if len(a) >= TAIL_MIN_SAMPLES:
-        # the genuine tail: past the second-worst genuine score, with room to spare
+        # the genuine tail: past the second-worst genuine score, with room to spare, but never
+        # more than TAIL_CAP times the robust margin (a tail of failed measurements, on captures
+        # too poor to measure, must not open the threshold for every document)
         dev = np.sort(med - a if direction == "min" else a - med)
-        margin = max(margin, TAIL_ROOM * float(dev[-2]))
+        margin = min(max(margin, TAIL_ROOM * float(dev[-2])), TAIL_CAP * margin)
     return med - margin if direction == "min" else med + margin
 
 
