@@ -104,7 +104,7 @@ class Context:
     mrz: Any  # docfraud.mrz.MRZ or None
     mrz_lines: list[str] | None
     thresholds: Thresholds
-    quality: str  # "high", "low" or "blurred" (see the engine)
+    quality: str  # "high", "low", "blurred" or "very_blurred" (see the engine)
     sharp: bool
     glare: np.ndarray  # uint8 mask of saturated capture pixels
     ocr: Any = None  # a callable(image) -> text, or None where Tesseract is absent
@@ -518,6 +518,10 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         return [not_run(ctx, "layout.offset_mm", zone, why),
                 not_run(ctx, "viz.text" if zone.mrz_field not in ("surname", "given_names")
                         else "viz.name", zone, why)]
+    text_check = "viz.text" if zone.mrz_field not in ("surname", "given_names") else "viz.name"
+    if ctx.quality == "very_blurred":
+        out.append(not_run(ctx, text_check, zone, "capture too blurred to compare the printed "
+                                                  "characters (CAP001)"))
     ref, cap = ctx.crops(zone, "white", pad_mm=0.5)
     rg, cg = M.gray(ref), M.gray(cap)
     font = str(zone.params.get("font", "DejaVuSans"))
@@ -540,12 +544,14 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                           message=f"{zone.label} starts {off:.2f} mm from its place on the "
                                   "specimen", evidence={"dx_mm": round(dx, 2),
                                                         "dy_mm": round(dy, 2)}))
-    if zone.mrz_field in ("surname", "given_names"):
+    if ctx.quality == "very_blurred":
+        pass  # the text check did not run (above); layout and ink were measured
+    elif zone.mrz_field in ("surname", "given_names"):
         if ctx.mrz is None:
             out.append(not_run(ctx, "viz.name", zone, "no MRZ was read"))
         elif ctx.ocr is None:
             out.append(not_run(ctx, "viz.name", zone, "Tesseract (eng) is not available"))
-        elif ctx.quality == "blurred":
+        elif ctx.quality in ("blurred", "very_blurred"):
             # OCR of a blurred photo misreads genuine names as often as it reads them
             out.append(not_run(ctx, "viz.name", zone, "capture too blurred to read (CAP001)"))
         else:

@@ -40,6 +40,8 @@ from docfraud.specimens.calibration import load_calibration
 #: Capture quality below which fine-detail checks do not run: sharpness (Laplacian variance
 #: against the reference's) and resolution (dpi of the page in the capture).
 SHARP_ENOUGH = 0.05
+#: Below this sharpness (against the reference) printed characters are not compared at all.
+SHARP_TEXT = 0.015
 MIN_DPI = 180
 #: How far past its threshold a single failed check must be to count as a strong indicator on
 #: its own (in units of the threshold).
@@ -268,10 +270,12 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     glare = ((M.gray(cap["white"]) >= 252) & (M.gray(ref["white"]) < 245)).astype(np.uint8) * 255
     glare = cv2.dilate(glare, np.ones((9, 9), np.uint8))
     sharp = quality["sharpness"] >= SHARP_ENOUGH and quality["dpi"] >= MIN_DPI
-    # three classes with thresholds of their own: sharp scans and reader images; softer but
-    # still usable captures; captures too blurred for fine detail (CAP001), mostly phone photos
+    # classes with thresholds of their own: sharp scans and reader images; softer but still
+    # usable captures; captures too blurred for fine detail (CAP001), mostly phone photos; and
+    # those too blurred to compare printed characters at all
     qclass = ("high" if quality["dpi"] >= 250 and quality["sharpness"] >= 0.15
-              else "low" if sharp else "blurred")
+              else "low" if sharp else "blurred" if quality["sharpness"] >= SHARP_TEXT
+              else "very_blurred")
     quality["class"] = qclass  # type: ignore[assignment]
     if not sharp:
         findings.append(make("CAP001" if quality["dpi"] >= 150 else "CAP003",

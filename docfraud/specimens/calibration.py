@@ -9,7 +9,7 @@ Stored beside the description as ``calibration.toml``::
     [[thresholds]]
     check = "viz.text"
     zone = "birth_date"
-    quality = "high"         # capture quality class: high (sharp scan, reader), low, blurred
+    quality = "high"         # quality class: high (sharp scan, reader), low, blurred, very_blurred
     value = 0.62
     n = 40                   # measurements behind this threshold
     direction = "min"
