@@ -326,8 +326,7 @@ def pen_left(text: str, font: str, cap_px: float, ink_left: float, folder: str =
     return ink_left - (_glyph_ink(c, font, round(cap_px, 1), folder)[1] if c else 0.0)
 
 
-def _first_bearing(gray: np.ndarray, stroke_px: int, font: str, cap_px: float,
-                   folder: str) -> float:
+def _first_bearing(gray: np.ndarray, stroke_px: int, font: str, folder: str) -> float:
     """The left side bearing (pixels) of the first glyph of a field's line of print, told
     among GLYPHS in the field's font by correlation; 0 where there is no glyph to tell."""
     found = _text_components(gray, stroke_px=stroke_px)
@@ -536,8 +535,8 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         # the ink's left edge less the first glyph's side bearing (a 1 starts further right
         # than a 2 set at the same place)
         folder = str(ctx.spec.path)
-        dx = ((cb[0] - _first_bearing(cg, stroke, font, cap_mm * ctx.k, folder))
-              - (rb[0] - _first_bearing(rg, stroke, font, cap_mm * ctx.k, folder))) / ctx.k
+        dx = ((cb[0] - _first_bearing(cg, stroke, font, folder))
+              - (rb[0] - _first_bearing(rg, stroke, font, folder))) / ctx.k
         dy = (cb[3] - rb[3]) / ctx.k
         off = math.hypot(dx, dy)
         out.append(result(ctx, "layout.offset_mm", zone, off,
