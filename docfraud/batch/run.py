@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import threading
 import time
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,10 @@ class DaskExecutor:
                                          hint="pip install 'docfraud[batch]'") from None
         self.d = distributed
         self.cluster = None
+        import dask
+
+        # the units carry JPEG/PNG bytes, which do not compress: spend no CPU trying
+        dask.config.set({"distributed.comm.compression": None})
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="10s")
@@ -134,8 +139,10 @@ class DaskExecutor:
         return [f["specimen_versions"] for f in facts.values()]
 
     def submit(self, unit: Unit, settings: dict[str, Any]) -> Any:
-        data = self.client.scatter(unit, hash=False)
-        return self.client.submit(W.examine_unit, data, settings, pure=False, retries=1)
+        # the unit (its image bytes) travels with the task: one message, no separate scatter
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
+            return self.client.submit(W.examine_unit, unit, settings, pure=False, retries=1)
 
     def wait_any(self, pending: set) -> tuple[set, set]:
         done, rest = self.d.wait(list(pending), return_when="FIRST_COMPLETED")
