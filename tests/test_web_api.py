@@ -469,16 +469,23 @@ def test_no_personal_data_in_the_server_log(app, caplog):
 
 # -- retention ---------------------------------------------------------------------------------
 
-def test_retention_deletes_images_and_reports(tmp_path):
+def _old_and_young(tmp_path, first: str, second: str):
+    """A station with two examinations 20 days apart: (app, store, old, young, the real clock);
+    the store's clock is left 20 days on."""
     app = create_app(Config(data_dir=tmp_path / "st", warm_up=False, as_of=date(2026, 11, 28)))
     store = app.state.station.store
     store.add_user("officer1", PASSWORD)
     c, csrf = signed_in(app)
     real = store.clock
-    old = upload(c, sample("0009.jpg"), headers={"X-CSRF-Token": csrf}).json()
+    old = upload(c, sample(first), headers={"X-CSRF-Token": csrf}).json()
     store.clock = lambda: real() + timedelta(days=20)
     c, csrf = signed_in(app)  # the first session has expired
-    young = upload(c, sample("0009.jpg"), headers={"X-CSRF-Token": csrf}).json()
+    young = upload(c, sample(second), headers={"X-CSRF-Token": csrf}).json()
+    return app, store, old, young, real
+
+
+def test_retention_deletes_images_and_reports(tmp_path):
+    app, store, old, young, real = _old_and_young(tmp_path, "0009.jpg", "0009.jpg")
     folder = store.root / "examinations" / old["id"]
     assert (folder / "report.json").is_file() and (folder / "white.jpg").is_file()
     store.clock = lambda: real() + timedelta(days=31)
@@ -680,15 +687,7 @@ def test_station_results_go_into_the_batch_store_and_leave_with_retention(tmp_pa
     from docfraud.batch.store import Store as Results
     from docfraud.cli import main as cli
 
-    app = create_app(Config(data_dir=tmp_path / "st", warm_up=False, as_of=date(2026, 11, 28)))
-    store = app.state.station.store
-    store.add_user("officer1", PASSWORD)
-    c, csrf = signed_in(app)
-    real = store.clock
-    old = upload(c, sample("0009.jpg"), headers={"X-CSRF-Token": csrf}).json()
-    store.clock = lambda: real() + timedelta(days=20)
-    c, csrf = signed_in(app)
-    young = upload(c, sample("0001.jpg"), headers={"X-CSRF-Token": csrf}).json()
+    app, store, old, young, real = _old_and_young(tmp_path, "0009.jpg", "0001.jpg")
     folder = store.root / "results"
     with Results(folder, create=False) as results:
         rows = {r["source"]: r for r in results.rows()}
