@@ -118,8 +118,10 @@ class DaskExecutor:
         self.cluster = None
         import dask
 
-        # the units carry JPEG/PNG bytes, which do not compress: spend no CPU trying
-        dask.config.set({"distributed.comm.compression": None})
+        # the units carry JPEG/PNG bytes, which do not compress: spend no CPU trying; and the
+        # workers' statistical profiler (a stack sample every 10 ms) costs CPU in every task
+        dask.config.set({"distributed.comm.compression": None,
+                         "distributed.worker.profile.enabled": False})
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="10s")
