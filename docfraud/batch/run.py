@@ -120,8 +120,15 @@ class DaskExecutor:
 
         # the units carry JPEG/PNG bytes, which do not compress: spend no CPU trying; and the
         # workers' statistical profiler (a stack sample every 10 ms) costs CPU in every task
+        # Dask's nannies also start workers with MALLOC_TRIM_THRESHOLD_=65536, which makes
+        # glibc hand every freed image buffer back to the kernel and take it again: a third
+        # more time per capture, spent in the kernel. Keep glibc's own default here.
+        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
+        environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        environ.update({k: int(v) for k, v in W.SINGLE_THREAD_ENV.items()})
         dask.config.set({"distributed.comm.compression": None,
-                         "distributed.worker.profile.enabled": False})
+                         "distributed.worker.profile.enabled": False,
+                         "distributed.nanny.pre-spawn-environ": environ})
         try:
             if scheduler:
                 self.client = distributed.Client(scheduler, timeout="10s")
