@@ -51,9 +51,8 @@ def jpeg_metadata(data: bytes) -> list[str]:
             break
         (length,) = struct.unpack(">H", data[i + 2:i + 4])
         body = data[i + 4:i + 2 + length]
-        if marker == 0xE0 and body.startswith(b"JFIF\x00"):
-            pass
-        elif 0xE0 <= marker <= 0xEF:
+        jfif_header = marker == 0xE0 and body.startswith(b"JFIF\x00")  # allowed: no metadata
+        if 0xE0 <= marker <= 0xEF and not jfif_header:
             found.append(f"APP{marker - 0xE0} segment ({body[:12]!r})")
         elif marker == 0xFE:
             found.append(f"comment ({body[:40]!r})")
