@@ -39,15 +39,16 @@ from docfraud.synth.dataset import make_item  # noqa: E402
 from docfraud.synth.forgery import NEEDS, TYPES  # noqa: E402
 
 
-def to_capture(images: dict[str, np.ndarray], name: str) -> Capture:
-    """The generated images (RGB) as the examination loads them (BGR), via JPEG as saved."""
+def to_capture(images: dict[str, np.ndarray], name: str, device: str | None = None) -> Capture:
+    """The generated images (RGB) as the examination loads them (BGR), via JPEG as saved;
+    ``device`` as the station taking them knows it (scanner or camera)."""
     out = {}
     for light, img in images.items():
         bgr = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
         ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 92])
         dec = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         out[light] = dec
-    return Capture(out, {}, name)
+    return Capture(out, {}, name, device=device)
 
 
 def main() -> None:
@@ -84,7 +85,9 @@ def main() -> None:
                 rng = random.Random(master.randrange(2**63))
                 images, label = make_item(design, rng, forgery=kind, capture_kind=cap)
                 verdicts, codes, scores = [], set(), {}
-                sides = [to_capture(imgs, f"{sid}-{side}") for side, imgs in images.items()]
+                device = "camera" if cap == "phone" else "scanner"  # a reader is a scanner
+                sides = [to_capture(imgs, f"{sid}-{side}", device)
+                         for side, imgs in images.items()]
                 t0 = time.perf_counter()
                 # the sides of a card together: the back's MRZ serves the front's VIZ checks
                 exams = examine_document(sides, lib)
@@ -102,7 +105,9 @@ def main() -> None:
                              "detectable": label["detectable_here"],
                              "ms": [round(t * 1000, 1) for t in times],
                              "lights": label["capture"]["lights"], "scores": scores,
-                             "strength": (label["forgery"] or {}).get("strength")})
+                             "strength": (label["forgery"] or {}).get("strength"),
+                             "quality": [ex.capture_quality.get("class") for ex in exams],
+                             "details": (label["forgery"] or {}).get("details")})
             print(f"{sid} {cap}: {len(plan)} documents done "
                   f"({time.perf_counter() - t_start:.0f} s)", flush=True)
 

@@ -332,6 +332,12 @@ _register("BKG003", "Background colours differ from the specimen", "warning", "c
           "Compare the colours of the background with the specimen under the same light.",
           "After balancing on the paper white, the background's colour differs from the "
           "specimen's (CIEDE2000) more than genuine documents do.")
+_register("BKG004", "Print soft under a scanner", "error", "comparison", "reference specimen",
+          "Look at the print with a loupe: lines and text edges that are soft or fuzzy on the "
+          "document itself (not in the image) mark a reprint; check the page lay flat.",
+          "A flatbed scanner or full-page reader holds the page flat at a fixed focus, yet the "
+          "capture is as soft as an out-of-focus photo: the document's own print is soft, as a "
+          "counterfeit printed from a scan or photograph is.")
 
 # MICxxx: microprint
 _register("MIC001", "Microprint degraded", "error", "comparison", "reference specimen",
@@ -382,6 +388,14 @@ _register("VIZ002", "Visual-zone field printed differently from the specimen", "
           "Compare the field's font, size, colour and alignment with the specimen's fields.",
           "The field's print (font, size, colour, position) matches the specimen's field less "
           "well than genuine documents do: erased and re-typed data look like this.")
+_register("VIZ003", "Background disturbed under a visual-zone field", "error", "comparison",
+          "reference specimen",
+          "Look at the background under and around the field with a loupe, in raking light "
+          "and under UV: an erased field leaves the pattern faded, broken or smeared, and "
+          "the paper roughened.",
+          "The background pattern under the field keeps less of its contrast, relative to the "
+          "pattern around the field, than on genuine documents: the mark of mechanical or "
+          "chemical erasure.")
 
 # IRxxx / UVxxx: infrared and ultraviolet
 _register("IR001", "Printing that should absorb infrared does not", "error", "comparison",

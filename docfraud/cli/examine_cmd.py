@@ -86,6 +86,10 @@ def examine_cmd(
     redact: bool = typer.Option(False, "--redact", help="Mask names, numbers and the portrait in "
                                                         "every output."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD"),
+    device: Optional[str] = typer.Option(
+        None, "--device", help="What took the capture: 'scanner' (a flatbed scanner or "
+                               "full-page reader, which hold the page flat in focus: a soft "
+                               "print is then a finding) or 'camera'."),
 ) -> None:
     """Examine a capture against its reference specimen. Exit 0: no anomalies found in the
     checks that ran; 1: refer to second line; 4: strong indicators of forgery; 2: bad input.
@@ -97,7 +101,7 @@ def examine_cmd(
     from docfraud.specimens import Library
 
     when = parse_date(as_of, "--as-of")
-    cap = load_capture(capture, ir=ir, uv=uv)
+    cap = load_capture(capture, ir=ir, uv=uv, device=device)
     if other_side is None:
         ex = examine(cap, Library(specimens), as_of=when)
         write_reports(ex, html_path=html, png_path=png, redact=redact)
@@ -107,7 +111,8 @@ def examine_cmd(
             print_summary(ex, Console(highlight=False), redact=redact)
         raise typer.Exit(EXIT.get(ex.verdict, 1))
 
-    exams = examine_document([cap, load_capture(other_side)], Library(specimens), as_of=when)
+    exams = examine_document([cap, load_capture(other_side, device=device)], Library(specimens),
+                             as_of=when)
     for i, ex in enumerate(exams, 1):
         write_reports(ex, html_path=_numbered(html, i), png_path=_numbered(png, i),
                       redact=redact)

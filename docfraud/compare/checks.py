@@ -48,13 +48,24 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "mrz.position_mm": ("max", {"high": 0.8, "low": 1.2}, "TYP004"),
     "viz.text": ("min", {"high": 0.5, "low": 0.4}, "VIZ001"),
     "viz.name": ("min", {"high": 0.75, "low": 0.75}, "VIZ001"),
+    "viz.chars": ("min", {"high": -0.05, "low": -0.1}, "VIZ001"),
+    "viz.background": ("min", {"high": 0.6, "low": 0.5}, "VIZ003"),
     "viz.print": ("max", {"high": 12.0, "low": 18.0}, "VIZ002"),
     "ir.visible": ("min", {"high": 0.5, "low": 0.5}, "IR001"),
     "ir.dropout": ("max", {"high": 0.15, "low": 0.2}, "IR002"),
     "uv.dull": ("max", {"high": 2.0, "low": 2.0}, "UV001"),
     "uv.paper": ("max", {"high": 2.0, "low": 2.0}, "UV001"),
     "uv.motif": ("min", {"high": 0.4, "low": 0.3}, "UV002"),
+    # a page under a scanner or reader is in focus: as sharp as a camera capture must be to
+    # count as sharp at all (SHARP_ENOUGH)
+    "print.sharpness": ("min", {"high": 0.05, "low": 0.05}, "BKG004"),
 }
+
+#: Capture sharpness (Laplacian variance against the reference's) below which fine-detail
+#: checks do not run; a scanner's capture below it shows a soft print (print.sharpness).
+SHARP_ENOUGH = 0.05
+#: Devices that hold the page flat at a fixed focus (flatbed scanners, full-page readers).
+SCANNERS = ("scanner",)
 
 #: The least distance a calibrated threshold keeps from the genuine scores, per check: the
 #: measurement's own noise (alignment, lighting, print tolerance) that a small calibration set
@@ -64,9 +75,15 @@ SLACK: dict[str, float] = {
     "background.colour": 2.5, "microprint.detail": 0.1, "portrait.edge": 0.25,
     "portrait.overlay": 0.1, "ghost.match": 0.1, "mrz.glyphs": 0.05, "mrz.pitch_mm": 0.02,
     "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "viz.text": 0.12, "viz.name": 0.15,
+    "viz.chars": 0.1, "viz.background": 0.2,
     "viz.print": 4.0, "ir.visible": 0.25, "ir.dropout": 0.05, "uv.dull": 0.5, "uv.paper": 0.5,
     "uv.motif": 0.15,
+    "print.sharpness": 0.0,
 }
+
+#: Bounds no calibrated threshold passes: a printed character that looks more like itself than
+#: like any other character always passes viz.chars, whatever the genuine captures scored.
+LIMITS: dict[str, float] = {"viz.chars": 0.0}
 
 #: Checks reported for the examiner but left out of the verdict: on the detection benchmark
 #: (docs/benchmarks.md) they separate genuine from forged documents no better than chance yet
@@ -109,6 +126,7 @@ class Context:
     glare: np.ndarray  # uint8 mask of saturated capture pixels
     ocr: Any = None  # a callable(image) -> text, or None where Tesseract is absent
     measurements: dict[str, float] = field(default_factory=dict)
+    _personal: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def k(self) -> float:
@@ -142,12 +160,15 @@ class Context:
 
     def personal_mask(self) -> np.ndarray:
         """Pixels of personalised zones (fields, portrait, ghost, signature, MRZ...)."""
+        if self._personal is not None:
+            return self._personal
         mask = np.zeros(self.covered.shape, np.uint8)
         for z in self.spec.zones_of(side=self.side):
             if z.kind in ("viz_field", "portrait", "ghost_portrait", "mrz", "signature",
                           "barcode_2d", "ove"):
                 x0, y0, x1, y1 = self.box(z, 0.8)
                 mask[y0:y1, x0:x1] = 255
+        self._personal = mask
         return mask
 
 
@@ -318,12 +339,6 @@ def _glyph_ink(c: str, font: str, cap_px: float, folder: str) -> tuple[np.ndarra
         return None, 0.0
     # render_text puts the pen's origin at ``margin``
     return img[ys.min():ys.max() + 1, xs.min():xs.max() + 1], float(xs.min() - margin)
-
-
-def pen_left(text: str, font: str, cap_px: float, ink_left: float, folder: str = "") -> float:
-    """Where the pen starts for ``text`` whose ink begins at ``ink_left``."""
-    c = text.lstrip()[:1]
-    return ink_left - (_glyph_ink(c, font, round(cap_px, 1), folder)[1] if c else 0.0)
 
 
 def _first_bearing(gray: np.ndarray, stroke_px: int, font: str, folder: str) -> float:
@@ -528,91 +543,68 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
     # the closing that separates strokes from the paper must bridge a blurred glyph's holes
     stroke = max(9, int(0.5 * cap_mm * ctx.k) | 1)
     rb, cb = _ink_box(rg, stroke_px=stroke), _ink_box(cg, stroke_px=stroke)
-    if rb is None or cb is None:
+    folder = str(ctx.spec.path)
+    want = None if text_check == "viz.name" else expected_viz(zone, ctx.mrz)
+    line = None  # (capital height, pen start, baseline) of the expected text in the print
+    if rb is not None and want and len(want.strip()) >= 1:
+        # the expected text sought near where the specimen prints the field: a blurred
+        # line's ink outline loses its first or last characters, the line as a whole is found
+        pen0 = rb[0] - _first_bearing(rg, stroke, font, folder)
+        line = fit_line(ink_map(cg, stroke), want, font, cap_mm * ctx.k, pen0, rb[3], folder,
+                        # a character or two may be taken for the label's beside them
+                        reach=(int((2.5 if len(want.strip()) >= 3 else 1.0) * ctx.k),
+                               int((1.2 if len(want.strip()) >= 3 else 0.6) * ctx.k)))
+        if line is None and cb is not None:
+            # nothing there correlates with the expected text: compare it where the ink is
+            line = (cap_mm * ctx.k, cb[0] - _first_bearing(cg, stroke, font, folder), cb[3])
+    if rb is None or (cb is None and line is None):
         out.append(not_run(ctx, "layout.offset_mm", zone, "no printed text found in the zone"))
     else:
         # where the pen started and the baseline (fields are left-aligned on their baseline):
         # the ink's left edge less the first glyph's side bearing (a 1 starts further right
         # than a 2 set at the same place)
-        folder = str(ctx.spec.path)
-        dx = ((cb[0] - _first_bearing(cg, stroke, font, folder))
-              - (rb[0] - _first_bearing(rg, stroke, font, folder))) / ctx.k
-        dy = (cb[3] - rb[3]) / ctx.k
+        ref_pen = rb[0] - _first_bearing(rg, stroke, font, folder)
+        if line is not None:
+            dx, dy = (line[1] - ref_pen) / ctx.k, (line[2] - rb[3]) / ctx.k
+        else:
+            dx = ((cb[0] - _first_bearing(cg, stroke, font, folder)) - ref_pen) / ctx.k
+            dy = (cb[3] - rb[3]) / ctx.k
         off = math.hypot(dx, dy)
         out.append(result(ctx, "layout.offset_mm", zone, off,
                           message=f"{zone.label} starts {off:.2f} mm from its place on the "
                                   "specimen", evidence={"dx_mm": round(dx, 2),
                                                         "dy_mm": round(dy, 2)}))
-    if ctx.quality == "very_blurred":
-        pass  # the text check did not run (above); layout and ink were measured
-    elif zone.mrz_field in ("surname", "given_names"):
-        if ctx.mrz is None:
-            out.append(not_run(ctx, "viz.name", zone, "no MRZ was read"))
-        elif ctx.ocr is None:
-            out.append(not_run(ctx, "viz.name", zone, "Tesseract (eng) is not available"))
-        elif ctx.quality in ("blurred", "very_blurred"):
-            # OCR of a blurred photo misreads genuine names as often as it reads them
-            out.append(not_run(ctx, "viz.name", zone, "capture too blurred to read (CAP001)"))
-        else:
-            if cb is None:
-                out.append(not_run(ctx, "viz.name", zone, "no printed text found in the zone"))
-                return out
-            line = text_line_image(cg, stroke)
-            text = _read(ctx.ocr, line, NAME_CHARS) if line is not None else ""
-            want = ctx.mrz.value(zone.mrz_field).replace(" ", "")
-            score = name_similarity(text, want)
-            out.append(result(ctx, "viz.name", zone, score,
-                              message=f"{zone.label} reads {text.strip()!r}; the MRZ says "
-                                      f"{want!r}", evidence={"read": text.strip(),
-                                                             "mrz": want}))
+    if text_check == "viz.name":
+        if ctx.quality != "very_blurred":  # else not run (above)
+            out.append(_viz_name(ctx, zone, cg, stroke, cb is not None))
     else:
-        want = expected_viz(zone, ctx.mrz)
-        if want is None:
-            out.append(not_run(ctx, "viz.text", zone, "no MRZ value to compare with"))
-        elif cb is None:
-            out.append(not_run(ctx, "viz.text", zone, "no printed text found in the zone"))
+        if want is None or line is None:
+            why = "no MRZ value to compare with" if want is None else \
+                "no printed text found in the zone"
+            out += [not_run(ctx, c, zone, why) for c in ("viz.text", "viz.chars")
+                    if c != "viz.text" or ctx.quality != "very_blurred"]
         else:
-            # the printed text's own baseline: where the field sits is the layout check's
-            # business, what it says is this one's
-            baseline = cb[3]
-            folder = str(ctx.spec.path)
-            tm = cv2.GaussianBlur(ink_map(cg, stroke), (0, 0), 1.6)
-
-            def at(cap_px: float) -> int:  # the pen's start, for the ink to begin where it does
-                return int(round(pen_left(want, font, cap_px, cb[0], folder)))
-
-            def fit(cap_px: float) -> float:
-                r = render_text(want, font, cap_px, cg.shape, at(cap_px), baseline, folder)
-                return _masked_ncc(tm, cv2.GaussianBlur(255 - r.astype(np.float32), (0, 0), 1.6))
-
-            # the size that makes the expected text as wide as the print (a capture's scale is
-            # known only roughly), then the best-correlated size close to it
-            cap_px = cap_mm * ctx.k
-            nominal = _ink_box(render_text(want, font, cap_px, cg.shape, at(cap_px), baseline,
-                                           folder))
-            if nominal is not None and nominal[2] - nominal[0] > 4 and len(want) >= 3:
-                cap_px *= float(np.clip((cb[2] - cb[0]) / (nominal[2] - nominal[0]), 0.8, 1.25))
-            cap_px = max((cap_px * f for f in (0.97, 1.0, 1.03)), key=fit)
-            rendered = render_text(want, font, cap_px, cg.shape, at(cap_px), baseline, folder)
-            spans = char_spans(want, font, cap_px, at(cap_px), folder)
-            score = _char_match(cg, rendered, spans, want, stroke_px=stroke)
-            res = result(ctx, "viz.text", zone, score,
-                         message=f"{zone.label} does not show {want!r} as the MRZ says",
-                         evidence={"expected": want})
-            if res.status == "failed" and ctx.ocr is not None and \
-                    (res.margin or 0.0) <= OCR_OVERRULE_MARGIN:
-                # a second opinion on a near miss: where Tesseract reads exactly the expected
-                # text, the print says what the MRZ says and the low match was the comparison's
-                # (a background line under a glyph, a soft capture), not the document's. A far
-                # miss (another font, a pasted field) stands whatever the text says.
-                line = text_line_image(cg, stroke)
-                read = _read(ctx.ocr, line, FIELD_CHARS) if line is not None else ""
-                if same_text(read, want):
-                    res.status, res.finding = "passed", None
-                    res.reason = f"the print was read as {read.strip()!r} (Tesseract)"
-                elif res.finding is not None:
-                    res.finding.evidence["read"] = read.strip()
-            out.append(res)
+            # the print's own size, pen start and baseline: where the field sits is the layout
+            # check's business, what it says is this one's
+            cap_px, pen, baseline = line
+            left = int(round(pen + _glyph_ink(want.lstrip()[:1], font, round(cap_px, 1),
+                                              folder)[1])) if want.strip() else int(round(pen))
+            rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
+            spans = char_spans(want, font, cap_px, left, folder)
+            margin, pos, instead = char_identity(cg, rendered, spans, want, font, cap_px,
+                                                 baseline, folder, stroke_px=stroke)
+            if ctx.quality != "very_blurred":  # else not run (above): each character's
+                # identity is still told (below), as a blurred character is told among others
+                # blurred alike
+                _viz_text(ctx, zone, cg, rendered, spans, want, stroke, out)
+            at_char = f" (character {pos + 1}, {want[pos]!r})" if pos is not None else ""
+            looks = f", looks more like {instead!r}" if instead else ""
+            out.append(result(ctx, "viz.chars", zone, margin,
+                              message=f"a character of {zone.label}{at_char} is not the one "
+                                      f"the MRZ gives{looks}",
+                              evidence={"expected": want, "position": pos,
+                                        "looks_like": instead}))
+    out.append(_viz_background(ctx, zone))
     # the ink, against the specimen's print of the same field
     if cb is not None and rb is not None:
         de = _ink_colour_difference(ref, cap)
@@ -622,17 +614,205 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
     return out
 
 
+FIT_SCALES = (0.8, 0.875, 0.95, 1.0, 1.05, 1.125, 1.2, 1.25)
+
+
+def _render_pitched(text: str, font: str, cap_px: float, shape: tuple[int, int], left: int,
+                    baseline: int, pitch_px: float, folder: str = "") -> np.ndarray:
+    """Like :func:`render_text`, each character's pen ``pitch_px`` after the one before, the
+    first's ink at ``left``."""
+    img = np.full(shape, 255, np.uint8)
+    pen = left - _glyph_ink(text[:1], font, round(cap_px, 1), folder)[1] if text else left
+    for i, ch in enumerate(text):
+        if ch.strip():
+            img = np.minimum(img, _render_at_pen(ch, font, cap_px, shape, pen + i * pitch_px,
+                                                 baseline, folder))
+    return img
+
+
+def fit_line(ink: np.ndarray, text: str, font: str, cap_px: float, pen0: float, base0: int,
+             folder: str = "", reach: tuple[int, int] = (30, 14), sigma: float = 1.6,
+             scales: tuple[float, ...] = FIT_SCALES, pitch_px: float | None = None
+             ) -> tuple[float, float, int] | None:
+    """Where and how large ``text`` is printed in ``ink`` (an ink map, dark strokes bright):
+    (capital height, pen start, baseline) in pixels, found by correlating the text rendered at
+    each of a range of sizes (a capture's scale is known only roughly) with the print, within
+    ``reach`` (x, y pixels) of the pen start and baseline where the specimen puts the field.
+    Correlating the whole line finds a blurred print whose ink outline would lose its faint
+    first or last characters, and one altered character hardly moves it. None where no size
+    correlates (no text there). ``pitch_px``: characters set at a fixed pitch (an MRZ) rather
+    than by the font's advances; it scales with the size."""
+    rx, ry = reach
+    t = cv2.GaussianBlur(ink.astype(np.float32), (0, 0), sigma)
+
+    def place(f: float) -> tuple[float, float, float, int] | None:
+        """The best correlation of the text at ``cap_px * f`` and where it is."""
+        cp = cap_px * f
+        m = int(2 * sigma) + 2
+        width = len(text) * (pitch_px * f if pitch_px else cp * 1.2) + cp * 2
+        size = (int(cp * 2.2) + 2 * m, int(width) + 2 * m)
+        if pitch_px:
+            r = 255 - _render_pitched(text, font, cp, size, m, int(cp * 1.6) + m,
+                                      pitch_px * f, folder)
+        else:
+            r = 255 - render_text(text, font, cp, size, m, int(cp * 1.6) + m, folder)
+        ys, xs = np.nonzero(r > 60)
+        if len(xs) == 0:
+            return None
+        ya, yb = max(ys.min() - m, 0), ys.max() + m + 1
+        xa, xb = max(xs.min() - m, 0), xs.max() + m + 1
+        tpl = cv2.GaussianBlur(r.astype(np.float32), (0, 0), sigma)[ya:yb, xa:xb]
+        pen_in_tpl = (m - _glyph_ink(text.lstrip()[:1], font, round(cp, 1), folder)[1]
+                      if text.strip() else m) - xa
+        base_in_tpl = int(cp * 1.6) + m - ya
+        # the window the template's origin may take: the specimen's place, within reach
+        ox0, oy0 = int(round(pen0 - pen_in_tpl)) - rx, base0 - base_in_tpl - ry
+        win = cv2.copyMakeBorder(
+            t, max(-oy0, 0), max(oy0 + tpl.shape[0] + 2 * ry - t.shape[0], 0), max(-ox0, 0),
+            max(ox0 + tpl.shape[1] + 2 * rx - t.shape[1], 0), cv2.BORDER_CONSTANT, value=0)
+        sx, sy = max(ox0, 0), max(oy0, 0)
+        win = win[sy:sy + tpl.shape[0] + 2 * ry, sx:sx + tpl.shape[1] + 2 * rx]
+        if win.std() < 1e-3 or tpl.std() < 1e-3:
+            return None
+        res = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
+        _, peak, _, (px, py) = cv2.minMaxLoc(res)
+        return peak, cp, ox0 + px + pen_in_tpl, oy0 + py + base_in_tpl
+
+    found = [p for p in map(place, scales) if p is not None]
+    if found and len(scales) > 3:  # then halfway to the best size's neighbours
+        b = max(found)[1] / cap_px
+        found += [p for p in map(place, (b * 0.975, b * 1.025)) if p is not None]
+    best = max(found) if found else None
+    if best is None or best[0] < 0.3:
+        return None
+    return best[1], float(best[2]), int(best[3])
+
+
+def _viz_name(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, found: bool
+              ) -> CheckResult:
+    """viz.name: the printed name read by Tesseract against the MRZ's, under transliteration."""
+    if ctx.mrz is None:
+        return not_run(ctx, "viz.name", zone, "no MRZ was read")
+    if ctx.ocr is None:
+        return not_run(ctx, "viz.name", zone, "Tesseract (eng) is not available")
+    if not found:
+        return not_run(ctx, "viz.name", zone, "no printed text found in the zone")
+    line = text_line_image(cg, stroke)
+    text = _read(ctx.ocr, line, NAME_CHARS) if line is not None else ""
+    want = ctx.mrz.value(zone.mrz_field).replace(" ", "")
+    if ctx.quality == "blurred" and sum(c.isalpha() for c in text) < min(2, len(want)):
+        # a blurred line Tesseract makes nothing of says nothing about the name
+        return not_run(ctx, "viz.name", zone, "the name could not be read on this blurred "
+                                              "capture (CAP001)")
+    return result(ctx, "viz.name", zone, name_similarity(text, want),
+                  message=f"{zone.label} reads {text.strip()!r}; the MRZ says {want!r}",
+                  evidence={"read": text.strip(), "mrz": want})
+
+
+def _viz_text(ctx: Context, zone: Zone, cg: np.ndarray, rendered: np.ndarray,
+              spans: list[tuple[float, float]], want: str, stroke: int,
+              out: list[CheckResult]) -> None:
+    """The printed characters against the expected text's rendering (viz.text), with
+    Tesseract's second opinion on a near miss."""
+    score = _char_match(cg, rendered, spans, want, stroke_px=stroke)
+    res = result(ctx, "viz.text", zone, score,
+                 message=f"{zone.label} does not show {want!r} as the MRZ says",
+                 evidence={"expected": want})
+    if res.status == "failed" and ctx.ocr is not None and \
+            (res.margin or 0.0) <= OCR_OVERRULE_MARGIN:
+        # a second opinion on a near miss: where Tesseract reads exactly the expected
+        # text, the print says what the MRZ says and the low match was the comparison's
+        # (a background line under a glyph, a soft capture), not the document's. A far
+        # miss (another font, a pasted field) stands whatever the text says.
+        line = text_line_image(cg, stroke)
+        read = _read(ctx.ocr, line, FIELD_CHARS) if line is not None else ""
+        if same_text(read, want):
+            res.status, res.finding = "passed", None
+            res.reason = f"the print was read as {read.strip()!r} (Tesseract)"
+        elif res.finding is not None:
+            res.finding.evidence["read"] = read.strip()
+    out.append(res)
+
+
+def _dark(gray: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Print darker than the pale background pattern (text, labels), widened by 0.6 mm."""
+    hi, lo = np.percentile(gray, 95), np.percentile(gray, 1)
+    m = (gray < hi - 0.45 * (hi - lo)).astype(np.uint8)
+    return cv2.dilate(m, np.ones((int(0.6 * px_per_mm) | 1,) * 2, np.uint8)) > 0
+
+
+def background_kept(ref: np.ndarray, cap: np.ndarray, inner: np.ndarray, ring: np.ndarray
+                    ) -> float:
+    """How much of the background pattern's contrast is left under a field: the fine-line
+    contrast (median band-pass magnitude) of the capture over the reference's, under the field
+    (``inner``) relative to around it (``ring``). Both masks leave print out. A capture's blur,
+    light and resolution change the field and its surroundings alike; an eraser takes the
+    pattern under the field only, so an erased field keeps a fraction of its pattern.
+
+    >>> rng = np.random.default_rng(1)
+    >>> ref = 200 + 30 * rng.standard_normal((60, 60)).astype(np.float32)
+    >>> inner = np.zeros((60, 60), bool); inner[20:40, 20:40] = True
+    >>> erased = ref.copy(); erased[inner] = 200 + 0.3 * (ref[inner] - 200)
+    >>> round(background_kept(ref, ref, inner, ~inner), 2), background_kept(ref, erased, inner, ~inner) < 0.4
+    (1.0, True)
+    """
+    bc, br = np.abs(_bandpass(cap)), np.abs(_bandpass(ref))
+    e = [float(np.median(b[m])) for b in (bc, br) for m in (inner, ring)]
+    if min(e) <= 1e-6:
+        return float("nan")
+    return (e[0] / e[1]) / (e[2] / e[3])
+
+
+def _viz_background(ctx: Context, zone: Zone, pad_mm: float = 0.3, ring_mm: float = 3.0
+                    ) -> CheckResult:
+    """viz.background: the background pattern under a field against around it (erasure)."""
+    x0, y0, x1, y1 = ctx.box(zone, ring_mm)
+    why = ctx.usable(zone, pad_mm)
+    if why:
+        return not_run(ctx, "viz.background", zone, why)
+    k = ctx.k
+    rg = M.gray(ctx.ref["white"][y0:y1, x0:x1]).astype(np.float32)
+    cg = M.gray(ctx.cap["white"][y0:y1, x0:x1]).astype(np.float32)
+    ix0, iy0, ix1, iy1 = ctx.box(zone, pad_mm)
+    ox0, oy0, ox1, oy1 = ctx.box(zone, 1.2)
+    inner = np.zeros(rg.shape, bool)
+    inner[iy0 - y0:iy1 - y0, ix0 - x0:ix1 - x0] = True
+    ring = np.ones(rg.shape, bool)
+    ring[oy0 - y0:oy1 - y0, ox0 - x0:ox1 - x0] = False
+    # other personalised zones (a portrait, another field) are not the background around it
+    ring &= ctx.personal_mask()[y0:y1, x0:x1] == 0
+    usable = ~(_dark(rg, k) | _dark(cg, k)) & (ctx.covered[y0:y1, x0:x1] > 0) & \
+        (cv2.dilate(ctx.glare[y0:y1, x0:x1], np.ones((15, 15), np.uint8)) == 0)
+    inner &= usable
+    ring &= usable
+    if inner.sum() < 200 or ring.sum() < 200:
+        return not_run(ctx, "viz.background", zone, "too little background pattern under or "
+                                                    "around the field")
+    score = background_kept(rg, cg, inner, ring)
+    return result(ctx, "viz.background", zone, score,
+                  message=f"the background under {zone.label} keeps {score:.0%} of its pattern "
+                          "against its surroundings (erased?)")
+
+
+BLURS = (0.8, 1.2, 1.6, 2.1, 2.6, 3.3, 4.2)
+
+
+def _print_blur(ink: np.ndarray, rendered: np.ndarray) -> float:
+    """The blur (Gaussian sigma, pixels) that makes ``rendered`` (dark text on white) look most
+    like the print's ink map: the one best correlated over the whole line, which one altered
+    character hardly moves."""
+    r = 255 - rendered.astype(np.float32)
+    return max(BLURS, key=lambda s: _masked_ncc(ink, cv2.GaussianBlur(r, (0, 0), s))
+               if r.std() > 0 else -1.0)
+
+
 def _char_match(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float, float]],
                 text: str, reach: int = 4, stroke_px: int = 9) -> float:
     """The worst character: each expected character's rendering against the crop's dark
     strokes around its place, best over small shifts; the lowest correlation over the
     characters (one altered character is enough to fail)."""
     c = cv2.GaussianBlur(ink_map(crop, stroke_px), (0, 0), 0.8)
-    # the rendering blurred as much as the print looks blurred: the blur of the lines
-    # best correlated as a whole (one altered character hardly moves it)
-    ink = 255 - rendered.astype(np.float32)
-    r = max((cv2.GaussianBlur(ink, (0, 0), sigma) for sigma in (0.8, 1.6, 2.6)),
-            key=lambda rr: _masked_ncc(c, rr) if rr.std() > 0 else -1.0)
+    r = cv2.GaussianBlur(255 - rendered.astype(np.float32), (0, 0), _print_blur(c, rendered))
     ys, _ = np.nonzero(r > 40)
     if len(ys) == 0:
         return float("nan")
@@ -650,6 +830,89 @@ def _char_match(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float,
             continue
         scores.append(float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max()))
     return min(scores) if scores else float("nan")
+
+
+DIGITS = "0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@lru_cache(maxsize=2048)
+def _glyph_bitmap(c: str, font: str, size: int, folder: str = ""
+                  ) -> tuple[np.ndarray, int, int, int]:
+    """One character's coverage (0..255) at font ``size`` (pixels of the 4x rendering), with
+    its offset from the pen's origin and from the ascender line, and the font's ascent."""
+    f = _font(font, size, folder)
+    x0, y0, x1, y1 = f.getbbox(c)
+    img = Image.new("L", (max(x1 - x0, 1), max(y1 - y0, 1)), 0)
+    ImageDraw.Draw(img).text((-x0, -y0), c, font=f, fill=255)
+    return np.asarray(img), x0, y0, f.getmetrics()[0]
+
+
+def _render_at_pen(c: str, font: str, cap_px: float, shape: tuple[int, int], pen_x: float,
+                   baseline: int, folder: str = "") -> np.ndarray:
+    """One character, dark on white, its pen's origin at ``pen_x`` (sub-pixel) on
+    ``baseline``; rendered 4x and reduced like :func:`render_text` (the glyph's raster is
+    drawn once per size and placed)."""
+    ss = 4
+    f = _font(font, 100, folder)
+    cap_em = (f.getbbox("H")[3] - f.getbbox("H")[1]) / 100.0
+    size = max(4, int(round(cap_px / cap_em * ss)))
+    glyph, gx, gy, ascent = _glyph_bitmap(c, font, size, folder)
+    h, w = shape
+    canvas = np.zeros((h * ss, w * ss), np.uint8)
+    x, y = round(pen_x * ss) + gx, baseline * ss - ascent + gy
+    ya, yb = max(y, 0), min(y + glyph.shape[0], h * ss)
+    xa, xb = max(x, 0), min(x + glyph.shape[1], w * ss)
+    if ya < yb and xa < xb:
+        canvas[ya:yb, xa:xb] = glyph[ya - y:yb - y, xa - x:xb - x]
+    return 255 - cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA)
+
+
+def char_identity(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float, float]],
+                  text: str, font: str, cap_px: float, baseline: int, folder: str = "",
+                  reach: int = 3, stroke_px: int = 9) -> tuple[float, int | None, str | None]:
+    """Whether each printed character is the one the MRZ says rather than another.
+
+    Each digit or letter's cell (its advance, as the expected text sets it) is compared, at the
+    best of small shifts, with every character of its kind (0-9 or A-Z) rendered alone at the
+    same pen position in the field's font and size and blurred as much as the print. The
+    character's margin is the expected character's correlation less the best other one's: a
+    blurred but right character still looks more like itself than like any other, an altered
+    one looks like what was printed instead. Returns the least margin, the position where it
+    is found and the character that matched better there (None where none did)."""
+    c = cv2.GaussianBlur(ink_map(crop, stroke_px), (0, 0), 0.8)
+    sigma = _print_blur(c, rendered)
+    r = 255 - rendered.astype(np.float32)
+    ys, _ = np.nonzero(r > 100)
+    if len(ys) == 0:
+        return float("nan"), None, None
+    # the rows of the line: capitals and the blur around them
+    y0 = max(ys.min() - int(2 * sigma) - 2, 0)
+    y1 = min(ys.max() + int(2 * sigma) + 3, r.shape[0])
+    pad = cv2.copyMakeBorder(c, reach, reach, reach, reach, cv2.BORDER_REPLICATE)
+    worst: tuple[float, int | None, str | None] = (float("inf"), None, None)
+    for i, ((a, b), ch) in enumerate(zip(spans, text)):
+        pool = DIGITS if ch in DIGITS else LETTERS if ch in LETTERS else None
+        x0, x1 = int(math.floor(a)) - 1, int(math.ceil(b)) + 1
+        if pool is None or x0 < 0 or x1 > c.shape[1]:
+            continue
+        win = pad[y0:y1 + 2 * reach, x0:x1 + 2 * reach]
+        if win.std() < 1:
+            continue
+        scores = {}
+        for k in pool:
+            g = _render_at_pen(k, font, cap_px, (y1, x1 - x0), a - x0, baseline, folder)
+            tpl = cv2.GaussianBlur(255 - g.astype(np.float32), (0, 0), sigma)[y0:y1]
+            if tpl.std() < 1:
+                continue
+            scores[k] = float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max())
+        if ch not in scores or len(scores) < 2:
+            continue
+        other = max((k for k in scores if k != ch), key=scores.__getitem__)
+        margin = scores[ch] - scores[other]
+        if margin < worst[0]:
+            worst = (margin, i, other if margin < 0 else None)
+    return worst if worst[1] is not None else (float("nan"), None, None)
 
 
 def _ink_colour_difference(ref: np.ndarray, cap: np.ndarray) -> float:
@@ -869,8 +1132,15 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
         pitches.append(cap_line.pitch_mm)
         rms.append(cap_line.baseline_rms_mm)
         if ref_line is not None:
-            lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
-                                    cap_line.baseline_mm - ref_line.baseline_mm))
+            if ctx.sharp:
+                lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
+                                        cap_line.baseline_mm - ref_line.baseline_mm))
+            else:  # a blurred line's glyph outlines wander: the line's start, found as a whole
+                off = line_offset_mm(ctx.k, M.gray(ctx.ref["white"][ya:yb, x0:x1]),
+                                      M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, cap_mm,
+                                      ref_line.left_mm, ref_line.baseline_mm)
+                if off is not None:
+                    lefts.append(off)
     out = []
     if not glyphs:
         return [not_run(ctx, c, zone, "the MRZ characters could not be measured") for c in names]
@@ -893,6 +1163,29 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
         out.append(result(ctx, "mrz.position_mm", zone, float(max(lefts)),
                           message=f"the MRZ is {max(lefts):.2f} mm from its place"))
     return out
+
+
+def line_offset_mm(k: float, ref: np.ndarray, cap: np.ndarray, text: str, cap_mm: float,
+                   left_mm: float, base_mm: float, n: int = 14) -> float | None:
+    """How far (mm) a printed MRZ line starts from where the reference's does: its first ``n``
+    characters in OCR-B found as a whole by :func:`fit_line` in both (grey crops of the line at
+    ``k`` pixels per mm), near the reference's ink start ``left_mm`` and ``base_mm``."""
+    head = text[:n]
+    stroke = max(9, int(0.5 * cap_mm * k) | 1)
+    cap_px = cap_mm * k
+    pen0 = left_mm * k - _glyph_ink(head[:1], "OCRB", round(cap_px, 1), "")[1]
+    reach = (int(1.5 * k), int(1.0 * k))
+    pitch = ICAO_PITCH_MM * k
+    r = fit_line(ink_map(ref, stroke), head, "OCRB", cap_px, pen0, int(round(base_mm * k)),
+                 reach=reach, pitch_px=pitch, scales=(0.95, 0.975, 1.0, 1.025, 1.05))
+    if r is None:
+        return None
+    # the capture warped into the reference's frame: the reference's size, within a few %
+    c = fit_line(ink_map(cap, stroke), head, "OCRB", r[0], r[1], r[2], reach=reach,
+                 scales=(0.97, 1.0, 1.03), pitch_px=pitch * r[0] / cap_px)
+    if c is None:
+        return None
+    return math.hypot(c[1] - r[1], c[2] - r[2]) / k
 
 
 def _missing_light(ctx: Context, light: str, check: str, zone: Zone | None
@@ -972,6 +1265,18 @@ def check_uv_pattern(ctx: Context, zone: Zone) -> list[CheckResult]:
     return [result(ctx, "uv.motif", zone, score,
                    message=f"the UV motif {zone.label} is missing or different "
                            f"(correlation {score:.2f})")]
+
+
+def check_print_sharpness(ctx: Context, device: str | None, sharpness: float) -> CheckResult:
+    """print.sharpness: a page captured by a scanner or a full-page reader (fixed focus, the
+    page pressed flat) that looks blurred is a soft print: a reprint made from a scan or a
+    photograph. Not run on camera captures, whose blur is the camera's."""
+    if device not in SCANNERS:
+        return not_run(ctx, "print.sharpness", None,
+                       "the capture device is a camera or not given (--device scanner)")
+    return result(ctx, "print.sharpness", None, sharpness,
+                  message=f"the print is soft under a scanner (sharpness {sharpness:.3f} of the "
+                          "specimen's): a reprint, or the page was not flat")
 
 
 def check_uv_paper(ctx: Context) -> list[CheckResult]:

@@ -9,6 +9,10 @@ from docfraud.findings import Finding
 
 Status = Literal["passed", "failed", "not_run"]
 
+#: The unit of a failure's margin for checks whose thresholds sit near zero (a difference of
+#: correlations), where the threshold's own distance from zero would make any miss look far.
+MARGIN_SCALE = {"viz.chars": 0.25}
+
 
 @dataclass
 class CheckResult:
@@ -30,10 +34,10 @@ class CheckResult:
     @property
     def margin(self) -> float | None:
         """How far past the threshold the score is, in units of the threshold's distance from
-        zero (positive: failed by that much)."""
+        zero or of the check's MARGIN_SCALE (positive: failed by that much)."""
         if self.score is None or self.threshold is None:
             return None
-        scale = abs(self.threshold) or 1.0
+        scale = MARGIN_SCALE.get(self.check) or abs(self.threshold) or 1.0
         return ((self.threshold - self.score) if self.direction == "min"
                 else (self.score - self.threshold)) / scale
 

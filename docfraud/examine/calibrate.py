@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
-from docfraud.compare.checks import CHECKS, SLACK
+from docfraud.compare.checks import CHECKS, LIMITS, SLACK
 from docfraud.errors import DocfraudError, UsageError
 from docfraud.examine.capture import is_light_variant, load_capture
 from docfraud.examine.engine import examine_document
@@ -55,7 +55,8 @@ def calibrate(spec: Specimen, captures: list[Path], *,
     if used == 0:
         raise UsageError(f"none of the {len(files)} captures could be compared with {spec.id}")
     directions = {name: spec_[0] for name, spec_ in CHECKS.items()}
-    path = save_calibration(spec, samples, directions, used, {"skipped": len(skipped)}, SLACK)
+    path = save_calibration(spec, samples, directions, used, {"skipped": len(skipped)}, SLACK,
+                            LIMITS)
     return path, {"captures": used, "skipped": skipped, "thresholds": len(samples)}
 
 

@@ -7,6 +7,7 @@ or listed in a small manifest (``*.capture.toml``)::
     ir = "passport-ir.png"      # optional
     uv = "passport-uv.png"      # optional
     side = "page"               # optional: which side of the document this shows
+    device = "scanner"          # optional: "scanner" (flatbed or full-page reader) or "camera"
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from docfraud.imaging.load import load_image
 LIGHTS = ("white", "ir", "uv")
 MANIFEST_SUFFIX = ".capture.toml"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+DEVICES = ("scanner", "camera")
 
 
 @dataclass
@@ -33,6 +35,8 @@ class Capture:
     sources: dict[str, str] = field(default_factory=dict)
     name: str = "capture"
     side: str | None = None
+    #: "scanner" (a flatbed or full-page reader: fixed focus, the page flat), "camera", or None
+    device: str | None = None
 
     @property
     def white(self) -> np.ndarray:
@@ -77,18 +81,26 @@ def read_manifest(path: Path) -> dict[str, Path | str]:
             out[light] = (path.parent / data[light]).resolve()
     if "side" in data:
         out["side"] = str(data["side"])
+    if "device" in data:
+        if data["device"] not in DEVICES:
+            raise InputFileError(f"{path}: device must be one of {', '.join(DEVICES)}")
+        out["device"] = str(data["device"])
     return out
 
 
 def load_capture(white: str | Path, *, ir: str | Path | None = None, uv: str | Path | None = None,
-                 find_siblings: bool = True) -> Capture:
-    """Load a capture from a white-light image (or a manifest) with optional IR and UV images."""
+                 find_siblings: bool = True, device: str | None = None) -> Capture:
+    """Load a capture from a white-light image (or a manifest) with optional IR and UV images;
+    ``device`` (one of DEVICES) says what took it, where the manifest does not."""
     white = Path(white)
     side = None
     paths: dict[str, Path] = {}
+    if device is not None and device not in DEVICES:
+        raise InputFileError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
     if white.name.endswith(MANIFEST_SUFFIX):
         manifest = read_manifest(white)
         side = manifest.pop("side", None)  # type: ignore[assignment]
+        device = manifest.pop("device", None) or device  # type: ignore[assignment]
         paths.update({k: Path(v) for k, v in manifest.items()})
         name = white.name[: -len(MANIFEST_SUFFIX)]
     else:
@@ -101,4 +113,4 @@ def load_capture(white: str | Path, *, ir: str | Path | None = None, uv: str | P
     if uv is not None:
         paths["uv"] = Path(uv)
     images = {light: load_image(p) for light, p in paths.items()}
-    return Capture(images, {k: str(v) for k, v in paths.items()}, name, side)
+    return Capture(images, {k: str(v) for k, v in paths.items()}, name, side, device)

@@ -27,7 +27,8 @@ import numpy as np
 
 from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, warp_to_reference
-from docfraud.compare.checks import BY_KIND, Context, Thresholds, check_uv_paper
+from docfraud.compare.checks import (BY_KIND, SHARP_ENOUGH, Context, Thresholds,
+                                     check_print_sharpness, check_uv_paper)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
@@ -37,9 +38,8 @@ from docfraud.mrz import parse
 from docfraud.specimens import Library, Specimen
 from docfraud.specimens.calibration import load_calibration
 
-#: Capture quality below which fine-detail checks do not run: sharpness (Laplacian variance
-#: against the reference's) and resolution (dpi of the page in the capture).
-SHARP_ENOUGH = 0.05
+#: Capture quality below which fine-detail checks do not run: sharpness (SHARP_ENOUGH, from the
+#: checks) and resolution (dpi of the page in the capture).
 #: Below this sharpness (against the reference) printed characters are not compared at all.
 SHARP_TEXT = 0.015
 MIN_DPI = 180
@@ -123,6 +123,29 @@ def _mrz_errors(mrz: Any) -> int:
         return 99
     return sum(1 for f in mrz.findings if f.severity == "error" and f.code[:4] in
                ("MRZ1", "MRZ2", "MRZ3", "MRZ5", "MRZ0"))
+
+
+def glare_mask(cap_gray: np.ndarray, ref_gray: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Where glare washes out what the reference prints (uint8 mask, 255 = glare).
+
+    Glare saturates the capture over a solid patch: most pixels within a millimetre and a half
+    are clipped, print included. Paper that merely sits near white (an erased field on a
+    brightly exposed page, where the background pattern is gone) clips in scattered specks only,
+    and is left for the checks to see rather than excused as glare.
+
+    >>> ref = np.full((120, 120), 200, np.uint8)
+    >>> cap = ref.copy(); cap[30:90, 30:90] = 255  # a lamp's reflection
+    >>> bool(glare_mask(cap, ref, 12.0)[60, 60]), bool(glare_mask(cap, ref, 12.0)[5, 5])
+    (True, False)
+    >>> speck = np.where(np.random.default_rng(0).random((120, 120)) < 0.3, 253, 246)
+    >>> int(glare_mask(speck.astype(np.uint8), ref, 12.0).max())  # near-white paper
+    0
+    """
+    sat = (cap_gray >= 252).astype(np.float32)
+    win = max(3, int(round(1.5 * px_per_mm)) | 1)
+    solid = cv2.blur(sat, (win, win)) >= 0.6
+    glare = (solid & (cap_gray >= 252) & (ref_gray < 245)).astype(np.uint8) * 255
+    return cv2.dilate(glare, np.ones((9, 9), np.uint8))
 
 
 def _quality(cap_white: np.ndarray, ref_white: np.ndarray, covered: np.ndarray,
@@ -267,8 +290,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     ref_lights = {k: (cv2.cvtColor(v, cv2.COLOR_BGR2GRAY) if k == "ir" else v)
                   for k, v in ref.items()}
     quality = _quality(cap["white"], ref["white"], covered, a, spec)
-    glare = ((M.gray(cap["white"]) >= 252) & (M.gray(ref["white"]) < 245)).astype(np.uint8) * 255
-    glare = cv2.dilate(glare, np.ones((9, 9), np.uint8))
+    glare = glare_mask(M.gray(cap["white"]), M.gray(ref["white"]), spec.px_per_mm)
     sharp = quality["sharpness"] >= SHARP_ENOUGH and quality["dpi"] >= MIN_DPI
     # classes with thresholds of their own: sharp scans and reader images; softer but still
     # usable captures; captures too blurred for fine detail (CAP001), mostly phone photos; and
@@ -295,6 +317,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
         if fn is not None:
             checks.extend(fn(ctx, zone))
     checks.extend(check_uv_paper(ctx))
+    checks.append(check_print_sharpness(ctx, capture.device, quality["sharpness"]))
     for c in checks:
         if c.finding is not None:
             findings.append(c.finding)

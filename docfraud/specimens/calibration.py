@@ -104,17 +104,22 @@ def threshold_from(scores: list[float], direction: str, slack: float = 0.0) -> f
 def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[float]],
                      directions: dict[str, str], captures: int,
                      extra: dict[str, Any] | None = None,
-                     slack: dict[str, float] | None = None) -> Path:
-    """Write ``calibration.toml`` from genuine scores per (check, zone, quality)."""
+                     slack: dict[str, float] | None = None,
+                     limits: dict[str, float] | None = None) -> Path:
+    """Write ``calibration.toml`` from genuine scores per (check, zone, quality); ``limits``:
+    per check, the value no threshold may pass (for a ``min`` check, the highest it may be)."""
     rows = []
     for (check, zone, quality), scores in sorted(samples.items()):
         finite = [s for s in scores if np.isfinite(s)]
         if len(finite) < MIN_SAMPLES:
             continue
         direction = directions[check]
+        value = threshold_from(finite, direction, (slack or {}).get(check, 0.0))
+        if check in (limits or {}):
+            bound = (limits or {})[check]
+            value = min(value, bound) if direction == "min" else max(value, bound)
         rows.append({"check": check, "zone": zone, "quality": quality,
-                     "value": round(threshold_from(finite, direction,
-                                                   (slack or {}).get(check, 0.0)), 5),
+                     "value": round(value, 5),
                      "n": len(finite),
                      "direction": direction,
                      "genuine_median": round(float(np.median(finite)), 5)})

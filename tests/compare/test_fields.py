@@ -163,3 +163,81 @@ def test_a_narrow_masked_zone_is_compared_at_its_best_shift():
     small = cv2.resize(ref, None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
     copy = cv2.resize(small, ref.shape[::-1], interpolation=cv2.INTER_CUBIC)
     assert _tiled_structure(bp(ref), bp(copy), mask, K) < 0.7
+
+
+def _identity(printed: str, expected: str, blur: float) -> tuple:
+    from docfraud.compare.checks import char_identity
+
+    crop = field(printed, lines=True, blur=blur)
+    x0, _, _, base = _ink_box(crop)
+    rendered = render_text(expected, FONT, 2.2 * K, crop.shape, x0, base)
+    return char_identity(crop, rendered, char_spans(expected, FONT, 2.2 * K, x0), expected,
+                         FONT, 2.2 * K, base)
+
+
+def test_char_identity_tells_an_altered_digit_under_blur():
+    """A 3 altered to an 8 looks more like an 8 than like a 3, sharp or blurred; the genuine
+    print looks most like what the MRZ says."""
+    for blur in (0.6, 2.5, 3.0):
+        genuine, _, _ = _identity("03 DEC 2015", "03 DEC 2015", blur)
+        margin, pos, instead = _identity("08 DEC 2015", "03 DEC 2015", blur)
+        assert genuine > 0.02, (blur, genuine)
+        assert margin < -0.1 and pos == 1 and instead == "8", (blur, margin, pos, instead)
+
+
+def test_char_identity_letters_are_told_among_letters():
+    margin, pos, instead = _identity("X4821957", "Y4821957", 2.0)
+    assert margin < -0.1 and pos == 0 and instead == "X"
+    assert _identity("X4821957", "X4821957", 2.0)[0] > 0
+
+
+def test_background_kept_sees_an_erased_field_whatever_the_blur():
+    from docfraud.compare.checks import background_kept
+
+    ref = _pattern((240, 360))
+    inner = np.zeros(ref.shape, bool)
+    inner[90:150, 100:260] = True
+    erased = ref.astype(np.float32)
+    erased[inner] = 225 + 0.4 * (erased[inner] - 200)  # the eraser took 60% of the pattern
+    for blur in (0.5, 1.5):
+        cap = cv2.GaussianBlur(ref.astype(np.float32), (0, 0), blur)
+        ers = cv2.GaussianBlur(erased, (0, 0), blur)
+        assert background_kept(ref, cap, inner, ~inner) > 0.9
+        assert background_kept(ref, ers, inner, ~inner) < 0.6
+
+
+def test_glare_is_a_solid_patch_not_near_white_paper():
+    from docfraud.examine.engine import glare_mask
+
+    ref = _pattern((240, 360))
+    cap = ref.copy()
+    yy, xx = np.mgrid[0:240, 0:360]
+    lamp = np.exp(-((xx - 250) ** 2 + (yy - 120) ** 2) / (2 * 30.0 ** 2))
+    cap = np.clip(cap + 200 * lamp, 0, 255).astype(np.uint8)
+    # an erased field on a bright page: pattern gone, paper white with noise around 250
+    rng = np.random.default_rng(3)
+    cap[100:140, 20:140] = np.clip(250 + rng.normal(0, 2, (40, 120)), 0, 255).astype(np.uint8)
+    g = glare_mask(cap, ref, K)
+    assert g[120, 250] == 255
+    assert g[100:140, 20:140].max() == 0
+
+
+def test_fit_line_finds_a_blurred_line_whose_outline_loses_its_first_characters():
+    """Heavily blurred, the thin first characters of a date fade under the ink-outline
+    threshold; the whole line correlated with the expected text is still found where it is
+    printed, at its size."""
+    from docfraud.compare.checks import _glyph_ink, fit_line, ink_map
+
+    cap = 2.2 * K
+    img = render_text("11 JUL 1941", FONT, cap * 1.06, (70, 460), 40, 50).astype(np.float32)
+    img[:, :70] = 255 - 0.35 * (255 - img[:, :70])  # the first characters printed faintly
+    img = cv2.GaussianBlur(img, (0, 0), 3.0).astype(np.uint8)
+    pen = 40 - _glyph_ink("1", FONT, round(cap * 1.06, 1), "")[1]
+    found = fit_line(ink_map(img), "11 JUL 1941", FONT, cap, pen + 14, 45)
+    assert found is not None
+    size, pen_found, base = found
+    assert abs(size / cap - 1.06) <= 0.03
+    assert abs(pen_found - pen) <= 2 and abs(base - 50) <= 2
+    # nothing like the text there: no line
+    assert fit_line(ink_map(np.full((70, 460), 240, np.uint8)), "11 JUL 1941", FONT, cap,
+                    pen, 50) is None

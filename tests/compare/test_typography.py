@@ -73,3 +73,21 @@ def test_a_hairline_beside_the_line_does_not_set_cap_height_or_baseline():
     a, b = measure_line(clean, TEXT, DPI), measure_line(marked, TEXT, DPI)
     assert abs(a.cap_height_mm - b.cap_height_mm) < 0.05
     assert abs(a.baseline_mm - b.baseline_mm) < 0.05
+
+
+def test_blurred_line_position_is_found_as_a_whole():
+    """On a blurred capture the MRZ line's start is measured by finding its first characters
+    in OCR-B as a whole: a line moved by 1 mm measures about 1 mm, one in place about 0, whatever
+    the blur does to the glyph outlines."""
+    from docfraud.compare.checks import line_offset_mm
+
+    ref = line(blur=0.6)
+    m = measure_line(ref, TEXT, DPI)
+    shift = int(round(1.0 * K))
+    moved = np.full_like(ref, 255)
+    moved[:, shift:] = ref[:, :-shift]
+    for blur in (2.0, 3.5):
+        same = cv2.GaussianBlur(ref, (0, 0), blur)
+        away = cv2.GaussianBlur(moved, (0, 0), blur)
+        assert line_offset_mm(K, ref, same, TEXT, 2.4, m.left_mm, m.baseline_mm) < 0.15
+        assert abs(line_offset_mm(K, ref, away, TEXT, 2.4, m.left_mm, m.baseline_mm) - 1.0) < 0.15

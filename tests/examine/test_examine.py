@@ -234,3 +234,34 @@ def test_a_misread_mrz_not_improved_by_reading_again_names_no_specimen():
     codes = {f.code for f in ex.findings}
     assert "SPC001" in codes and "MRZ201" in codes  # no specimen for 'UJT'; the MRZ errors stand
     assert ex.verdict != NO_ANOMALIES
+
+
+def test_a_soft_print_under_a_scanner_is_a_finding_under_a_camera_not():
+    """A scanner holds the page flat in focus: a capture from one that looks as soft as an
+    out-of-focus photo shows a soft print (a reprint). From a camera the blur is the camera's."""
+    from docfraud.examine.capture import Capture
+
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False, device="scanner")
+    sharp = examine(cap)
+    check = [c for c in sharp.checks if c.check == "print.sharpness"]
+    assert [c.status for c in check] == ["passed"]
+    soft_img = cv2.GaussianBlur(cap.white, (0, 0), 3.0)
+    soft = examine(Capture({"white": soft_img}, name="soft", device="scanner"))
+    check = [c for c in soft.checks if c.check == "print.sharpness"]
+    assert [c.status for c in check] == ["failed"]
+    assert "BKG004" in {f.code for f in soft.findings} and soft.verdict != NO_ANOMALIES
+    photo = examine(Capture({"white": soft_img}, name="soft", device="camera"))
+    check = [c for c in photo.checks if c.check == "print.sharpness"]
+    assert [c.status for c in check] == ["not_run"]
+    assert "BKG004" not in {f.code for f in photo.findings}
+
+
+def test_manifest_device_must_be_known(tmp_path):
+    from docfraud.errors import InputFileError
+
+    m = tmp_path / "x.capture.toml"
+    m.write_text(f'white = "{SAMPLES / "0003.jpg"}"\ndevice = "scanner"\n')
+    assert load_capture(m).device == "scanner"
+    m.write_text(f'white = "{SAMPLES / "0003.jpg"}"\ndevice = "telescope"\n')
+    with pytest.raises(InputFileError):
+        load_capture(m)

@@ -1,0 +1,33 @@
+"""Calibrated thresholds: from genuine scores only, stored beside the specimen, bounded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from docfraud.compare.checks import CHECKS, LIMITS, SLACK
+from docfraud.specimens import load_specimen
+from docfraud.specimens.calibration import load_calibration, save_calibration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_thresholds_round_trip_and_respect_the_limits(tmp_path):
+    folder = tmp_path / "P-2024"
+    shutil.copytree(ROOT / "reference_specimens" / "UTO" / "P-2024", folder)
+    spec = load_specimen(folder)
+    # genuine margins of sharp captures: the expected character wins by 0.1 or more, so the
+    # calibrated threshold alone would sit above zero
+    chars = [0.12, 0.13, 0.12, 0.14, 0.13, 0.12, 0.13, 0.12, 0.14, 0.13]
+    layout = [0.2, 0.25, 0.3, 0.2, 0.22, 0.27, 0.21, 0.24, 0.26, 0.23]
+    directions = {name: c[0] for name, c in CHECKS.items()}
+    save_calibration(spec, {("viz.chars", "birth_date", "high"): chars,
+                            ("layout.offset_mm", "birth_date", "high"): layout,
+                            ("viz.text", "birth_date", "high"): [0.9] * 3},  # too few
+                     directions, 10, slack=SLACK, limits=LIMITS)
+    got = load_calibration(spec)
+    value, n = got[("viz.chars", "birth_date", "high")]
+    assert n == 10 and value == LIMITS["viz.chars"]  # bounded: 0.13 - 0.1 would be 0.03
+    value, n = got[("layout.offset_mm", "birth_date", "high")]
+    assert n == 10 and value >= max(layout)  # a max check: past every genuine score here
+    assert ("viz.text", "birth_date", "high") not in got
