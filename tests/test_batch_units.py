@@ -285,3 +285,20 @@ def test_graph_has_capture_and_group_nodes():
     g = L.graph(groups, rows)
     assert g.nodes["G1"]["kind"] == "document_number" and g.degree("G1") == 3
     assert {d["type"] for _, d in g.nodes(data=True)} == {"group", "capture"}
+
+
+def test_device_from_manifest_or_option_is_part_of_the_key(tmp_path):
+    """A capture's device (scanner or camera) changes what is checked, so it is part of the
+    capture's key; --device fills in captures whose manifest does not say."""
+    img = tmp_path / "a.jpg"
+    cv2.imwrite(str(img), np.full((40, 60, 3), 200, np.uint8))
+    (tmp_path / "m.capture.toml").write_text('white = "a.jpg"\ndevice = "scanner"\n')
+    units = [u for u in walk([tmp_path / "m.capture.toml"]) if isinstance(u, Unit)]
+    assert units[0].captures[0].device == "scanner"
+    assert load_capture_spec(units[0].captures[0]).device == "scanner"
+    plain = [u for u in walk([img]) if isinstance(u, Unit)][0]
+    assert plain.captures[0].device is None
+    assert plain.with_device(None) is plain
+    cam = plain.with_device("camera")
+    assert cam.captures[0].device == "camera" and cam.keys != plain.keys
+    assert units[0].with_device("camera").captures[0].device == "scanner"  # the manifest's

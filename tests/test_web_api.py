@@ -701,3 +701,19 @@ def test_station_results_go_into_the_batch_store_and_leave_with_retention(tmp_pa
     assert store.purge_expired() == 1
     with Results(folder, create=False) as results:
         assert [r["source"] for r in results.rows()] == [f"station:{young['id']}"]
+
+
+def test_a_scanner_station_checks_print_sharpness(tmp_path):
+    """A station configured with --device scanner examines its captures as a scanner's:
+    print.sharpness runs (and the device is part of the stored capture's key)."""
+    app = create_app(Config(data_dir=tmp_path / "st", warm_up=False, as_of=date(2026, 11, 28),
+                            device="scanner"))
+    store = app.state.station.store
+    store.add_user("officer1", PASSWORD)
+    c, csrf = signed_in(app)
+    r = upload(c, sample("0009.jpg"), headers={"X-CSRF-Token": csrf}).json()
+    report = c.get(f"/api/v1/examinations/{r['id']}").json()
+    cov = report["report"]["coverage"] if "report" in report else report["coverage"]
+    ran = [x for part in ("passed", "failed") for x in cov[part]
+           if x["check"] == "print.sharpness"]
+    assert ran, "print.sharpness ran on the scanner station's capture"

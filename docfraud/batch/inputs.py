@@ -19,6 +19,7 @@ the same unit examines the same on a local worker and on a Dask worker of anothe
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import os
 import stat
@@ -77,11 +78,14 @@ class CaptureSpec:
     source: str
     parts: dict[str, Part]
     side: str | None = None
+    device: str | None = None  # "scanner" or "camera" (docfraud.examine.capture.DEVICES)
 
     @property
     def digest(self) -> str:
         text = ";".join(f"{light}:{self.parts[light].content}"
                         for light in ("white", "ir", "uv") if light in self.parts)
+        if self.device:  # the device changes what is checked (print.sharpness)
+            text += f";device:{self.device}"
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -104,6 +108,12 @@ class Unit:
     @property
     def source(self) -> str:
         return self.captures[0].source
+
+    def with_device(self, device: str | None) -> "Unit":
+        """This document with ``device`` for the captures that do not name theirs."""
+        if device is None or all(c.device for c in self.captures):
+            return self
+        return Unit([dataclasses.replace(c, device=c.device or device) for c in self.captures])
 
     @property
     def document_key(self) -> str:
@@ -343,7 +353,8 @@ def _toml_manifest(path: Path, limits: Limits) -> Iterator[Item]:
         yield Failed(str(path), exc)
         return
     name = path.name[: -len(MANIFEST_SUFFIX)]
-    yield Unit([CaptureSpec(name, str(path), parts, m.get("side"))])  # type: ignore[arg-type]
+    yield Unit([CaptureSpec(name, str(path), parts, m.get("side"),  # type: ignore[arg-type]
+                            m.get("device"))])  # type: ignore[arg-type]
 
 
 def _looks_like_manifest(path: Path) -> bool:
@@ -598,7 +609,8 @@ def load_capture_spec(spec: CaptureSpec):  # type: ignore[no-untyped-def]
     images = {}
     for light, part in spec.parts.items():
         images[light] = load_page(part.data, part.page)
-    return Capture(images, {k: spec.source for k in spec.parts}, spec.name, spec.side)
+    return Capture(images, {k: spec.source for k in spec.parts}, spec.name, spec.side,
+                   spec.device)
 
 
 __all__ = ["CaptureSpec", "Failed", "Item", "Limits", "MANIFEST_COLUMNS", "Part", "Unit",

@@ -47,6 +47,7 @@ class Options:
     watchlist: Path | None = None
     specimens: Path | None = None
     as_of: str | None = None
+    device: str | None = None  # for captures whose manifest does not say (scanner, camera)
     html: bool = True
     summary: bool = True
     limits: Limits = field(default_factory=Limits)
@@ -309,6 +310,7 @@ def _drive(opts: Options, store: Store, executor: Any, settings: dict[str, Any],
             stats.units += 1
             tick()
             continue
+        item = item.with_device(opts.device)
         if all(store.is_done(k, check, libver) for k in item.keys):
             for k, c in zip(item.keys, item.captures):
                 store.add_source(c.source, k)

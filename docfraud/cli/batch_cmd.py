@@ -64,6 +64,10 @@ def run_cmd(
                                                                        "(docs/batch.md)."),
     specimens: Optional[Path] = typer.Option(None, "--specimens", help="Specimen library."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="YYYY-MM-DD"),
+    device: Optional[str] = typer.Option(None, "--device", help="What took the captures "
+                                                                "whose manifest does not say: "
+                                                                "'scanner' (flatbed or reader) "
+                                                                "or 'camera'."),
     no_reports: bool = typer.Option(False, "--no-reports", help="Write no per-capture HTML "
                                                                 "report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary "
@@ -78,9 +82,13 @@ def run_cmd(
     when = parse_date(as_of, "--as-of")
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
+    from docfraud.examine.capture import DEVICES
+    if device is not None and device not in DEVICES:
+        raise UsageError(f"--device must be one of {', '.join(DEVICES)}")
     opts = Options(inputs=list(inputs), out=out, workers=workers, scheduler=scheduler,
                    dask_local=dask_local, recheck=recheck, watchlist=watchlist,
                    specimens=specimens, as_of=when.isoformat() if when else None,
+                   device=device,
                    html=not no_reports)
     console = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("[bold]examining"), BarColumn(), MofNCompleteColumn(),

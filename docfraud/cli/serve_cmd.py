@@ -73,6 +73,10 @@ def serve(
     ssl_certfile: Optional[Path] = typer.Option(None, "--ssl-certfile",
                                                 help="TLS certificate (PEM): serve HTTPS."),
     ssl_keyfile: Optional[Path] = typer.Option(None, "--ssl-keyfile", help="TLS private key."),
+    device: Optional[str] = typer.Option(None, "--device", help="What takes this station's "
+                                                                "captures: 'scanner' (a "
+                                                                "full-page reader or flatbed) "
+                                                                "or 'camera'."),
 ) -> None:
     """Start the checkpoint web station (when no sub-command is given)."""
     if ctx.invoked_subcommand is not None:
@@ -82,6 +86,9 @@ def serve(
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
+    from docfraud.examine.capture import DEVICES
+    if device is not None and device not in DEVICES:
+        raise UsageError(f"--device must be one of {', '.join(DEVICES)}")
     try:
         import uvicorn
     except ImportError:
@@ -91,7 +98,7 @@ def serve(
                                   hint="pip install 'docfraud[web]'") from None
     config = Config(data_dir=data_dir, specimens=specimens, retention_days=retention_days,
                     max_upload_mb=max_upload_mb, workers=workers,
-                    secure_cookies=True if ssl_certfile else None)
+                    secure_cookies=True if ssl_certfile else None, device=device)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     console = Console(stderr=True, highlight=False)
     console.print("loading the engines and the specimen library ...")

@@ -51,6 +51,7 @@ class Config:
     workers: int = 2  # examinations at once; the others wait their turn
     secure_cookies: bool | None = None  # None: when the request came over HTTPS
     as_of: date | None = None  # reference date of the MRZ checks (default: today)
+    device: str | None = None  # what takes the station's captures: "scanner" or "camera"
     warm_up: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -135,7 +136,8 @@ class Station:
                               f"same page as the {side}white-light image ({w}x{h})", 400,
                               hint="upload the images the reader took together")
             images[light] = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
-        return Capture(images, {k: "upload" for k in images}, name), exts
+        return Capture(images, {k: "upload" for k in images}, name,
+                       device=self.config.device), exts
 
     # -- examinations ---------------------------------------------------------------------------
 
@@ -197,7 +199,8 @@ class Station:
         from docfraud.batch.store import Store as Results
 
         specs = [CaptureSpec(f"station {exam_id[:8]}", f"station:{exam_id}",
-                             {k: Part(v) for k, v in side.items() if v})
+                             {k: Part(v) for k, v in side.items() if v},
+                             device=self.config.device)
                  for side, exam_id in zip(sides, ids)]
         unit = Unit(specs)
         if self._versions is None:
