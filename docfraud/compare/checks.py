@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -494,8 +495,6 @@ def _umlaut_readings(want: str, most: int = 3) -> list[str]:
     >>> _umlaut_readings("JUERGEN")
     ['JARGEN', 'JERGEN', 'JIRGEN', 'JORGEN', 'JUERGEN', 'JURGEN']
     """
-    import re
-
     spots = [m.start() for m in re.finditer("AE|OE|UE", want)][:most]
     out = [want]
     for i in reversed(spots):
@@ -554,7 +553,7 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
     # the glyphs' shapes against the expected text's (viz.text) need a sharp capture: a phone's
     # blur (defocus, motion) is only roughly a Gaussian, and genuine scores spread; each
     # character's identity among its kind (viz.chars) runs on every capture
-    if text_check == "viz.text" and ctx.quality in ("blurred", "very_blurred") or \
+    if (text_check == "viz.text" and ctx.quality in ("blurred", "very_blurred")) or \
             ctx.quality == "very_blurred":
         out.append(not_run(ctx, text_check, zone, "capture too blurred to compare the printed "
                                                   "characters' shapes (CAP001)"))
@@ -568,11 +567,12 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
     folder = str(ctx.spec.path)
     want = None if text_check == "viz.name" else expected_viz(zone, ctx.mrz)
     line = None  # (capital height, pen start, baseline) of the expected text in the print
+    # where the specimen's pen started: its ink's left edge less the first glyph's side bearing
+    ref_pen = rb[0] - _first_bearing(rg, stroke, font, folder) if rb is not None else 0.0
     if rb is not None and want and len(want.strip()) >= 1:
         # the expected text sought near where the specimen prints the field: a blurred
         # line's ink outline loses its first or last characters, the line as a whole is found
-        pen0 = rb[0] - _first_bearing(rg, stroke, font, folder)
-        line = fit_line(ink_map(cg, stroke), want, font, cap_mm * ctx.k, pen0, rb[3], folder,
+        line = fit_line(ink_map(cg, stroke), want, font, cap_mm * ctx.k, ref_pen, rb[3], folder,
                         # a character or two may be taken for the label's beside them
                         reach=(int((2.5 if len(want.strip()) >= 3 else 1.0) * ctx.k),
                                int((1.2 if len(want.strip()) >= 3 else 0.6) * ctx.k)))
@@ -585,7 +585,6 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         # where the pen started and the baseline (fields are left-aligned on their baseline):
         # the ink's left edge less the first glyph's side bearing (a 1 starts further right
         # than a 2 set at the same place)
-        ref_pen = rb[0] - _first_bearing(rg, stroke, font, folder)
         if line is not None:
             dx, dy = (line[1] - ref_pen) / ctx.k, (line[2] - rb[3]) / ctx.k
         else:
