@@ -302,3 +302,14 @@ def test_device_from_manifest_or_option_is_part_of_the_key(tmp_path):
     cam = plain.with_device("camera")
     assert cam.captures[0].device == "camera" and cam.keys != plain.keys
     assert units[0].with_device("camera").captures[0].device == "scanner"  # the manifest's
+
+
+def test_manifest_csv_device_column(tmp_path):
+    img = tmp_path / "a.jpg"
+    cv2.imwrite(str(img), np.full((40, 60, 3), 200, np.uint8))
+    (tmp_path / "m.csv").write_text("white,device\na.jpg,scanner\na.jpg,\na.jpg,telescope\n")
+    items = list(walk([tmp_path / "m.csv"]))
+    units = [u for u in items if isinstance(u, Unit)]
+    assert [u.captures[0].device for u in units] == ["scanner", None]
+    bad = [f for f in items if isinstance(f, Failed)]
+    assert len(bad) == 1 and "device" in bad[0].error.message

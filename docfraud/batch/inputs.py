@@ -37,7 +37,7 @@ SUFFIXES = (*IMAGE_SUFFIXES, ".pdf")
 #: Columns of a manifest CSV: ``white`` is required, the others optional. Paths are relative to
 #: the CSV's folder. ``page`` picks a page of a PDF (1-based); ``document`` groups the rows of
 #: one document's sides; ``side`` names the side (``front``, ``back``, ``page``).
-MANIFEST_COLUMNS = ("white", "ir", "uv", "side", "document", "page")
+MANIFEST_COLUMNS = ("white", "ir", "uv", "side", "document", "page", "device")
 SIDE_SUFFIXES = ("-front", "-back")
 
 
@@ -420,8 +420,15 @@ def _manifest_row(base: Path, row: dict[str, str], source: str, limits: Limits) 
             p = Path(row[light])
             parts[light] = Part(_read_file(p if p.is_absolute() else base / p, limits),
                                 page if light == "white" else 0)
+    device = row.get("device") or None
+    if device is not None:
+        from docfraud.examine.capture import DEVICES
+
+        if device not in DEVICES:
+            raise InputFileError(f"{source}: device must be one of {', '.join(DEVICES)}, "
+                                 f"not {device!r}")
     name = Path(row["white"]).stem + (f"-p{page + 1}" if page else "")
-    return CaptureSpec(name, source, parts, row.get("side") or None)
+    return CaptureSpec(name, source, parts, row.get("side") or None, device)
 
 
 # --------------------------------------------------------------------------------------------
