@@ -420,13 +420,9 @@ def _manifest_row(base: Path, row: dict[str, str], source: str, limits: Limits) 
             p = Path(row[light])
             parts[light] = Part(_read_file(p if p.is_absolute() else base / p, limits),
                                 page if light == "white" else 0)
-    device = row.get("device") or None
-    if device is not None:
-        from docfraud.examine.capture import DEVICES
+    from docfraud.examine.capture import check_device
 
-        if device not in DEVICES:
-            raise InputFileError(f"{source}: device must be one of {', '.join(DEVICES)}, "
-                                 f"not {device!r}")
+    device = check_device(row.get("device") or None, f"{source}: device")
     name = Path(row["white"]).stem + (f"-p{page + 1}" if page else "")
     return CaptureSpec(name, source, parts, row.get("side") or None, device)
 

@@ -82,9 +82,8 @@ def run_cmd(
     when = parse_date(as_of, "--as-of")
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1")
-    from docfraud.examine.capture import DEVICES
-    if device is not None and device not in DEVICES:
-        raise UsageError(f"--device must be one of {', '.join(DEVICES)}")
+    from docfraud.examine.capture import check_device
+    check_device(device, "--device", UsageError)
     opts = Options(inputs=list(inputs), out=out, workers=workers, scheduler=scheduler,
                    dask_local=dask_local, recheck=recheck, watchlist=watchlist,
                    specimens=specimens, as_of=when.isoformat() if when else None,

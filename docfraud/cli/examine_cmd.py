@@ -95,12 +95,14 @@ def examine_cmd(
     checks that ran; 1: refer to second line; 4: strong indicators of forgery; 2: bad input.
     With --other-side, the exit code is that of the more serious of the two sides."""
     from docfraud.cli.mrz_cmd import parse_date
-    from docfraud.examine.capture import load_capture
+    from docfraud.errors import UsageError
+    from docfraud.examine.capture import check_device, load_capture
     from docfraud.examine.engine import examine, examine_document, worst
     from docfraud.report import to_dict
     from docfraud.specimens import Library
 
     when = parse_date(as_of, "--as-of")
+    check_device(device, "--device", UsageError)
     cap = load_capture(capture, ir=ir, uv=uv, device=device)
     if other_side is None:
         ex = examine(cap, Library(specimens), as_of=when)

@@ -86,9 +86,8 @@ def serve(
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
-    from docfraud.examine.capture import DEVICES
-    if device is not None and device not in DEVICES:
-        raise UsageError(f"--device must be one of {', '.join(DEVICES)}")
+    from docfraud.examine.capture import check_device
+    check_device(device, "--device", UsageError)
     try:
         import uvicorn
     except ImportError:

@@ -32,6 +32,10 @@ from docfraud.specimens.model import Specimen, Zone
 DATA = Path(__file__).resolve().parents[1] / "data"
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
+#: Capture sharpness (Laplacian variance against the reference's) below which fine-detail
+#: checks do not run; a scanner's capture below it shows a soft print (print.sharpness).
+SHARP_ENOUGH = 0.05
+
 #: check -> (direction, default threshold per quality class, finding code). Defaults hold where a
 #: specimen is not calibrated; they are deliberately lenient (calibration tightens them).
 CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
@@ -59,12 +63,9 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "uv.motif": ("min", {"high": 0.4, "low": 0.3}, "UV002"),
     # a page under a scanner or reader is in focus: as sharp as a camera capture must be to
     # count as sharp at all (SHARP_ENOUGH)
-    "print.sharpness": ("min", {"high": 0.05, "low": 0.05}, "BKG004"),
+    "print.sharpness": ("min", {"high": SHARP_ENOUGH, "low": SHARP_ENOUGH}, "BKG004"),
 }
 
-#: Capture sharpness (Laplacian variance against the reference's) below which fine-detail
-#: checks do not run; a scanner's capture below it shows a soft print (print.sharpness).
-SHARP_ENOUGH = 0.05
 #: Devices that hold the page flat at a fixed focus (flatbed scanners, full-page readers).
 SCANNERS = ("scanner",)
 

@@ -18,13 +18,22 @@ from pathlib import Path
 
 import numpy as np
 
-from docfraud.errors import InputFileError
+from docfraud.errors import DocfraudError, InputFileError
 from docfraud.imaging.load import load_image
 
 LIGHTS = ("white", "ir", "uv")
 MANIFEST_SUFFIX = ".capture.toml"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 DEVICES = ("scanner", "camera")
+
+
+def check_device(device: str | None, where: str = "device",
+                 error: type[DocfraudError] = InputFileError) -> str | None:
+    """``device`` if it is one of DEVICES (or None); else ``error``, naming ``where`` it was
+    given (a manifest line, a command-line option)."""
+    if device is not None and device not in DEVICES:
+        raise error(f"{where} must be one of {', '.join(DEVICES)}, not {device!r}")
+    return device
 
 
 @dataclass
@@ -82,9 +91,7 @@ def read_manifest(path: Path) -> dict[str, Path | str]:
     if "side" in data:
         out["side"] = str(data["side"])
     if "device" in data:
-        if data["device"] not in DEVICES:
-            raise InputFileError(f"{path}: device must be one of {', '.join(DEVICES)}")
-        out["device"] = str(data["device"])
+        out["device"] = str(check_device(str(data["device"]), f"{path}: device"))
     return out
 
 
@@ -95,8 +102,7 @@ def load_capture(white: str | Path, *, ir: str | Path | None = None, uv: str | P
     white = Path(white)
     side = None
     paths: dict[str, Path] = {}
-    if device is not None and device not in DEVICES:
-        raise InputFileError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+    check_device(device)
     if white.name.endswith(MANIFEST_SUFFIX):
         manifest = read_manifest(white)
         side = manifest.pop("side", None)  # type: ignore[assignment]

@@ -175,6 +175,8 @@ def test_cli_examine(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == NO_ANOMALIES
     assert main(["examine", str(tmp_path / "missing.jpg")]) == 2
+    assert main(["examine", str(SAMPLES / "0001.jpg"), "--device", "telescope"]) == 2
+    assert "--device must be one of scanner, camera" in capsys.readouterr().err
 
 
 def test_cli_examine_card_with_other_side(tmp_path, capsys):
