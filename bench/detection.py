@@ -156,7 +156,8 @@ TARGETS = {
     "ir": {"ir_failure", "reprint"}, "uv": {"uv_failure", "reprint"}, "print": {"reprint"},
 }
 #: Checks built for fewer types than their family: erasure shows only where a field was erased.
-CHECK_TARGETS = {"viz.background": {"viz_alteration"}}
+CHECK_TARGETS = {"viz.background": {"viz_alteration"}, "mrz.read": {"mrz_font"},
+                 "viz.extent": {"viz_alteration", "viz_mrz_mismatch"}}
 
 
 def roc(rows: list[dict], path: Path) -> None:

@@ -376,6 +376,11 @@ _register("TYP003", "MRZ baseline irregular", "warning", "comparison", "ICAO 930
 _register("TYP004", "MRZ out of its place", "warning", "comparison", "ICAO 9303-4 §4.2",
           "Measure the MRZ's position against the specimen.",
           "The MRZ starts further from its place on the specimen than genuine documents do.")
+_register("TYP005", "MRZ printed but unreadable", "error", "comparison", "ICAO 9303-3 §4.2",
+          "Read the MRZ by eye and compare its characters with OCR-B and its pitch with "
+          "2.54 mm; look for a re-printed or pasted-over MRZ.",
+          "A sharp capture shows print in the specimen's MRZ place, yet it does not read as an "
+          "MRZ: genuine OCR-B at the ICAO pitch always does on a sharp capture.")
 
 # VIZxxx: visual zone against MRZ
 _register("VIZ001", "Visual zone disagrees with the MRZ", "error", "comparison",

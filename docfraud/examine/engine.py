@@ -308,7 +308,8 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
         findings.append(make("CAP002", "glare covers part of the capture",
                              evidence={"fraction": round(float(glare[covered > 0].mean()) / 255,
                                                          3)}))
-    ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines,
+    # the MRZ typography is measured on this side's own MRZ only (a card's other side has none)
+    ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines if own_mrz else None,
                   Thresholds({} if thresholds_off else load_calibration(spec)), qclass, sharp, glare, ocr if callable(ocr) else None)
     timings["prepare"] = time.perf_counter() - t2
     t3 = time.perf_counter()

@@ -245,3 +245,74 @@ def test_fit_line_finds_a_blurred_line_whose_outline_loses_its_first_characters(
     # nothing like the text there: no line
     assert fit_line(ink_map(np.full((70, 460), 240, np.uint8)), "11 JUL 1941", FONT, cap,
                     pen, 50) is None
+
+
+def _shake(img: np.ndarray, length: int, angle: float) -> np.ndarray:
+    """A hand-held camera's shake: the image smeared along a line of ``length`` pixels."""
+    k = np.zeros((length, length), np.float32)
+    k[length // 2, :] = 1
+    rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
+    k = cv2.warpAffine(k, rot, (length, length))
+    return cv2.filter2D(img, -1, k / k.sum())
+
+
+def test_char_identity_under_camera_shake():
+    """Smeared along one direction, a right date still looks most like itself and an altered
+    digit like what was printed instead: the templates are smeared the way the print is."""
+    from docfraud.compare.checks import char_identity
+
+    def identity(printed: str, expected: str) -> tuple:
+        sharp = field(printed, lines=True, blur=0.8)
+        x0, _, _, base = _ink_box(sharp)
+        crop = _shake(sharp, 7, 30)
+        rendered = render_text(expected, FONT, 2.2 * K, crop.shape, x0, base)
+        return char_identity(crop, rendered, char_spans(expected, FONT, 2.2 * K, x0), expected,
+                             FONT, 2.2 * K, base)
+
+    assert identity("03 DEC 2015", "03 DEC 2015")[0] > 0.02
+    margin, pos, instead = identity("08 DEC 2015", "03 DEC 2015")
+    assert margin < -0.05 and pos == 1 and instead == "8"
+
+
+def test_print_blur_finds_the_direction_of_a_shake():
+    from docfraud.compare.checks import _blur_kernel, _print_blur, ink_map
+
+    sharp = field("4821957 ABC", blur=0.6)
+    for angle in (0, 90):
+        blur = _print_blur(ink_map(_shake(sharp, 11, angle)),
+                           render_text("4821957 ABC", FONT, 2.2 * K, sharp.shape, 20, 44),
+                           shaken=True)
+        kernel = _blur_kernel(*blur)
+        c = kernel.shape[0] // 2
+        along = kernel[c, :].sum() if angle == 0 else kernel[:, c].sum()
+        across = kernel[:, c].sum() if angle == 0 else kernel[c, :].sum()
+        assert along > 1.5 * across, (angle, along, across)
+
+
+def test_background_kept_is_not_judged_where_the_capture_lost_the_pattern():
+    """Blurred into the noise, the pattern around a field says nothing about the pattern under
+    it: no score (viz.background does not run) rather than a false erasure."""
+    from docfraud.compare.checks import PATTERN_SEEN, background_kept
+
+    ref = _pattern((240, 360))
+    inner = np.zeros(ref.shape, bool)
+    inner[90:150, 100:260] = True
+    rng = np.random.default_rng(5)
+    soft = cv2.GaussianBlur(ref.astype(np.float32), (0, 0), 1.2)
+    gone = cv2.GaussianBlur(ref.astype(np.float32), (0, 0), 6.0) + rng.normal(0, 0.3, ref.shape)
+    assert np.isfinite(background_kept(ref, soft, inner, ~inner, PATTERN_SEEN))
+    assert np.isnan(background_kept(ref, gone, inner, ~inner, PATTERN_SEEN))
+
+
+def test_a_name_the_mrz_read_uncertainly_is_not_held_against_the_print():
+    from docfraud.compare.checks import uncertain_in
+    from docfraud.findings import make
+    from docfraud.mrz.parse import parse
+
+    mrz = parse(["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
+                 "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"])
+    assert uncertain_in(mrz, "surname") == []
+    mrz.findings.append(make("MRZ602", "line 3, position 2: 'R' read with confidence 0.4",
+                             span=(2, 1, 2)))
+    assert uncertain_in(mrz, "surname") == ["line 3, position 2"]
+    assert uncertain_in(mrz, "given_names") == []

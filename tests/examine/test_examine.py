@@ -267,3 +267,96 @@ def test_manifest_device_must_be_known(tmp_path):
     m.write_text(f'white = "{SAMPLES / "0003.jpg"}"\ndevice = "telescope"\n')
     with pytest.raises(InputFileError):
         load_capture(m)
+
+
+def _reader_capture(sid: str, variant=None, forgery: str | None = None, options=None,
+                    side: str | None = None, seed: int = 5):
+    """One side of a synthetic document under the full-page reader, as a Capture."""
+    import random
+
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import get_design, render_document
+    from docfraud.synth.capture import capture
+    from docfraud.synth.dataset import holder_for, make_item
+
+    design = get_design(sid)
+    rng = random.Random(seed)
+    if variant is not None:
+        doc = render_document(design, holder_for(design, rng), seed=seed, variant=variant)
+        s = doc.sides[side or next(iter(doc.sides))]
+        pages = {"white": s.white, "ir": cv2.cvtColor(s.ir, cv2.COLOR_GRAY2RGB), "uv": s.uv}
+        imgs = capture("reader", pages, design.dpi, rng).images
+    else:
+        images, _ = make_item(design, rng, forgery=forgery, capture_kind="reader",
+                              options=options, strength=0.5)
+        imgs = images[side or next(iter(images))]
+    bgr = {k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()}
+    return Capture(bgr, name="synthetic", device="scanner")
+
+
+def _check(ex, name: str, zone: str):
+    return next(c for c in ex.checks if c.check == name and c.zone == zone)
+
+
+def test_an_mrz_that_does_not_read_is_measured_from_its_ink(genuine_reader):
+    """A forger's MRZ in another monospaced font at another pitch does not read as an MRZ at
+    all: that is a finding on a sharp capture (TYP005), and the pitch is still measured from
+    the printed characters (TYP002). On the genuine capture the MRZ reads."""
+    assert _check(genuine_reader, "mrz.read", "mrz").status == "passed"
+    cap = _reader_capture("ZZA/ID-2023", forgery="mrz_font", side="back",
+                          options={"forger": {"how": "both", "cap_scale": 0.98,
+                                              "pitch_factor": 1.085}})
+    ex = examine(cap)
+    assert ex.mrz is None and ex.side == "back"
+    assert _check(ex, "mrz.read", "mrz").status == "failed"
+    pitch = _check(ex, "mrz.pitch_mm", "mrz")
+    assert pitch.status == "failed" and pitch.score == pytest.approx(0.085 * 2.54, abs=0.04)
+    assert _check(ex, "mrz.glyphs", "mrz").status == "not_run"
+    assert {"TYP005", "TYP002"} <= {f.code for f in ex.findings}
+    assert ex.verdict == STRONG
+    # a blurred capture of it: too blurred to say the MRZ should have read
+    from docfraud.examine.capture import Capture
+
+    soft = Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 4.0)}, name="soft",
+                   device="camera")
+    assert _check(examine(soft), "mrz.read", "mrz").status == "not_run"
+
+
+def test_a_portrait_moved_within_its_frame_is_out_of_place(genuine_reader):
+    """The portrait's own edges place it, not the background lines around it."""
+    from docfraud.synth.artwork import Variant
+
+    assert _check(genuine_reader, "layout.offset_mm", "portrait").status == "passed"
+    ex = examine(_reader_capture("UTO/P-2024", Variant(shift_mm={"portrait": (-0.5, -1.3)})))
+    lay = _check(ex, "layout.offset_mm", "portrait")
+    assert lay.status == "failed" and lay.score == pytest.approx(1.39, abs=0.3)
+    assert "LAY001" in {f.code for f in ex.findings}
+
+
+def test_a_name_of_another_length_than_the_mrz_s_is_caught(genuine_reader):
+    """viz.extent: the printed surname's length against the MRZ's name's printed length, a
+    measure a capture too blurred to read a name still allows."""
+    from docfraud.synth.artwork import Variant
+
+    assert _check(genuine_reader, "viz.extent", "surname").status == "passed"
+    ex = examine(_reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSHALLINGTON"})))
+    ext = _check(ex, "viz.extent", "surname")
+    assert ext.status == "failed" and ext.finding.code == "VIZ001"
+    assert ext.finding.evidence["printed_mm"] > 1.5 * ext.finding.evidence["expected_mm"]
+
+
+def test_a_name_tesseract_misreads_is_told_letter_by_letter():
+    """Tesseract misreading a printed name (here: a reader that always reads 'QWXZ') is
+    overruled where every printed letter looks most like the MRZ's; another printed name keeps
+    its failure."""
+    from docfraud.synth.artwork import Variant
+
+    def misreader(img, charset=None):
+        return "QWXZ"
+
+    ex = examine(load_capture(SAMPLES / "0001.jpg"), ocr=misreader)
+    res = _check(ex, "viz.name", "surname")
+    assert res.status == "passed" and "misread" in res.reason
+    forged = examine(_reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSHALLINGTON"})),
+                     ocr=misreader)
+    assert _check(forged, "viz.name", "surname").status == "failed"
