@@ -96,7 +96,11 @@ def annotated(ex: Examination, *, redact: bool = False, light: str = "white",
             cv2.polylines(img, [pts], True, COLOURS[st], 3 if st == "failed" else 1,
                           cv2.LINE_AA)
             if st == "failed":
-                cv2.putText(img, z.id, (int(pts[:, 0].min()) + 3, int(pts[:, 1].min()) + 16),
+                # inside the zone's top left; above a zone too thin to hold it (a microprint
+                # line), or below where the zone touches the top
+                y0, y1 = int(pts[:, 1].min()), int(pts[:, 1].max())
+                y = y0 + 16 if y1 - y0 >= 24 else y0 - 6 if y0 >= 20 else y1 + 16
+                cv2.putText(img, z.id, (int(pts[:, 0].min()) + 3, y),
                             cv2.FONT_HERSHEY_SIMPLEX, 0.5, COLOURS[st], 1, cv2.LINE_AA)
     banner = np.full((56, img.shape[1], 3), VERDICT_COLOURS.get(ex.verdict, (90, 90, 90)),
                      np.uint8)

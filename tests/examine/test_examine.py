@@ -360,3 +360,17 @@ def test_a_name_tesseract_misreads_is_told_letter_by_letter():
     forged = examine(_reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSHALLINGTON"})),
                      ocr=misreader)
     assert _check(forged, "viz.name", "surname").status == "failed"
+
+
+def test_name_length_is_not_measured_on_a_blurred_photo():
+    """A blurred line's ink outline takes in background strokes: viz.extent does not run there,
+    and says why."""
+    from docfraud.examine.capture import Capture
+
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    soft = Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 2.5)}, name="soft",
+                   device="camera")
+    ex = examine(soft)
+    assert ex.capture_quality["class"] in ("blurred", "very_blurred")
+    res = _check(ex, "viz.extent", "surname")
+    assert res.status == "not_run" and "blurred" in res.reason
