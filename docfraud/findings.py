@@ -379,8 +379,9 @@ _register("TYP004", "MRZ out of its place", "warning", "comparison", "ICAO 9303-
 _register("TYP005", "MRZ printed but unreadable", "error", "comparison", "ICAO 9303-3 §4.2",
           "Read the MRZ by eye and compare its characters with OCR-B and its pitch with "
           "2.54 mm; look for a re-printed or pasted-over MRZ.",
-          "A sharp capture shows print in the specimen's MRZ place, yet it does not read as an "
-          "MRZ: genuine OCR-B at the ICAO pitch always does on a sharp capture.")
+          "On a sharp capture, the specimen's MRZ place does not read as an MRZ (another font "
+          "or pitch, an MRZ pasted over or removed): genuine OCR-B at the ICAO pitch reads on "
+          "sharp captures.")
 
 # VIZxxx: visual zone against MRZ
 _register("VIZ001", "Visual zone disagrees with the MRZ", "error", "comparison",

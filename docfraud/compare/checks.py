@@ -1430,15 +1430,16 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
 
 
 def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
-    """mrz.read: an MRZ printed where the specimen has one reads as an MRZ. On a sharp capture
-    of a genuine document the reader never fails; characters it cannot take for OCR-B at the
-    ICAO pitch were printed another way. Not run on captures too blurred to read reliably."""
+    """mrz.read: the specimen's MRZ place reads as an MRZ. On sharp captures of genuine
+    documents the reader finds the MRZ (no genuine capture of the detection benchmark failed);
+    characters it cannot take for OCR-B at the ICAO pitch were printed another way, or the MRZ
+    was covered or removed. Not run on captures too blurred to read reliably."""
     if not ctx.sharp:
         return not_run(ctx, "mrz.read", zone, "capture too blurred (CAP001)")
     ok = bool(ctx.mrz_lines)
     return result(ctx, "mrz.read", zone, 1.0 if ok else 0.0,
-                  message="a sharp capture's MRZ could not be read as an MRZ: its characters "
-                          "are not OCR-B at the ICAO pitch, or the zone was tampered with")
+                  message="the MRZ of a sharp capture does not read as an MRZ: not OCR-B at "
+                          "the ICAO pitch, or covered or removed")
 
 
 def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: float,
