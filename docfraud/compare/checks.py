@@ -618,13 +618,8 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         else:
             # the print's own size, pen start and baseline: where the field sits is the layout
             # check's business, what it says is this one's
-            cap_px, pen, baseline = line
-            left = int(round(pen + _glyph_ink(want.lstrip()[:1], font, round(cap_px, 1),
-                                              folder)[1])) if want.strip() else int(round(pen))
-            rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
-            spans = char_spans(want, font, cap_px, left, folder)
-            margin, pos, instead = char_identity(cg, rendered, spans, want, font, cap_px,
-                                                 baseline, folder, stroke_px=stroke)
+            rendered, spans, (margin, pos, instead) = _expected_line(cg, want, line, font,
+                                                                     folder, stroke)
             if ctx.quality not in ("blurred", "very_blurred"):  # else not run (above)
                 _viz_text(ctx, zone, cg, rendered, spans, want, stroke, out)
             at_char = f" (character {pos + 1}, {want[pos]!r})" if pos is not None else ""
@@ -749,6 +744,22 @@ def _viz_name(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, found: bool
     return res
 
 
+def _expected_line(cg: np.ndarray, want: str, line: tuple[float, float, int], font: str,
+                   folder: str, stroke: int
+                   ) -> tuple[np.ndarray, list[tuple[float, float]],
+                              tuple[float, int | None, str | None]]:
+    """The expected text rendered where :func:`fit_line` found it in the grey crop ``cg`` (its
+    capital height, pen start and baseline ``line``), its characters' spans, and each printed
+    character's identity against it (:func:`char_identity`)."""
+    cap_px, pen, baseline = line
+    left = int(round(pen + _glyph_ink(want.lstrip()[:1], font, round(cap_px, 1), folder)[1])) \
+        if want.strip() else int(round(pen))
+    rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
+    spans = char_spans(want, font, cap_px, left, folder)
+    return rendered, spans, char_identity(cg, rendered, spans, want, font, cap_px, baseline,
+                                          folder, stroke_px=stroke)
+
+
 #: The least margin by which every printed letter of a name must look more like the MRZ's
 #: letter than like any other to overrule Tesseract's misreading of it (viz.name).
 NAME_AGREES = 0.02
@@ -771,12 +782,7 @@ def _name_second_opinion(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, 
                     reach=(int(2.5 * k), int(1.2 * k)))
     if line is None:
         return
-    cap_px, pen, baseline = line
-    left = int(round(pen + _glyph_ink(want[:1], font, round(cap_px, 1), folder)[1]))
-    rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
-    spans = char_spans(want, font, cap_px, left, folder)
-    margin, _, _ = char_identity(cg, rendered, spans, want, font, cap_px, baseline, folder,
-                                 stroke_px=stroke)
+    _, _, (margin, _, _) = _expected_line(cg, want, line, font, folder, stroke)
     if math.isfinite(margin) and margin >= NAME_AGREES:
         res.status, res.finding = "passed", None
         res.reason = (f"Tesseract misread the print; each printed letter looks most like the "
@@ -1244,16 +1250,19 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
     if why:
         return [not_run(ctx, c, zone, why) for c in ("portrait.edge", "portrait.overlay",
                                                       "layout.offset_mm")]
-    # layout: where the portrait's rectangle is, by phase correlation of edge maps
+    # layout: where the portrait's rectangle is, from the photograph's own outline (a portrait
+    # moved within a printed frame or background moves its edges, which the background's many
+    # fixed lines outvote in a correlation of the whole crop); the phase correlation of edge
+    # maps for a direction no edge gives
     ref, cap = ctx.crops(zone, "white", 2.5)
-    er = cv2.Canny(M.gray(ref), 40, 120).astype(np.float32)
-    ec = cv2.Canny(M.gray(cap), 40, 120).astype(np.float32)
-    win = cv2.createHanningWindow(er.shape[::-1], cv2.CV_32F)
-    (sx, sy), resp = cv2.phaseCorrelate(cv2.GaussianBlur(er, (0, 0), 2),
-                                        cv2.GaussianBlur(ec, (0, 0), 2), win)
-    # the photograph's own outline: a portrait moved within a printed frame or background
-    # moves its edges, which the background's many fixed lines outvote in the correlation
     edges = portrait_edge_offsets(M.gray(ref), M.gray(cap), ctx.k, 2.5)
+    sx = sy = resp = 0.0
+    if None in edges:
+        er = cv2.Canny(M.gray(ref), 40, 120).astype(np.float32)
+        ec = cv2.Canny(M.gray(cap), 40, 120).astype(np.float32)
+        win = cv2.createHanningWindow(er.shape[::-1], cv2.CV_32F)
+        (sx, sy), resp = cv2.phaseCorrelate(cv2.GaussianBlur(er, (0, 0), 2),
+                                            cv2.GaussianBlur(ec, (0, 0), 2), win)
     # the correlation's own answer only where it has a clear peak within the crop's margin (a
     # very blurred capture leaves few edges, and its peak anywhere)
     corr_ok = resp >= 0.05 and max(abs(sx), abs(sy)) <= 2.5 * ctx.k
