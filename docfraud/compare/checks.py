@@ -1237,11 +1237,30 @@ def check_microprint(ctx: Context, zone: Zone) -> list[CheckResult]:
     if not ctx.sharp:
         return [not_run(ctx, "microprint.detail", zone, "capture too blurred (CAP001)")]
     ref, cap = ctx.crops(zone, "white", 0.3)
-    score = M.best_shift_similarity(_bandpass(M.gray(ref), 0.5, 1.5),
-                                    _bandpass(M.gray(cap), 0.5, 1.5), reach=3)
+    score = _tiled_detail(_bandpass(M.gray(ref), 0.5, 1.5), _bandpass(M.gray(cap), 0.5, 1.5),
+                          ctx.k)
     return [result(ctx, "microprint.detail", zone, score,
                    message=f"the microprint of {zone.label} has lost its detail "
                            f"(correlation {score:.2f})")]
+
+
+def _tiled_detail(ref: np.ndarray, cap: np.ndarray, px_per_mm: float, tile_mm: float = 8.0,
+                  reach: int = 3) -> float:
+    """The fine detail of a line of microprint against the reference: the median, over pieces
+    of ``tile_mm`` along its length, of their correlation at the best shift of up to ``reach``
+    pixels. A long line at one shift is held to a straightness no real page keeps (a card
+    bent by a fraction of a millimetre, a residual rotation of the alignment move one end a
+    pixel or two against the other); a reprint loses the detail in every piece."""
+    long_axis = 1 if ref.shape[1] >= ref.shape[0] else 0
+    n = ref.shape[long_axis]
+    t = max(int(tile_mm * px_per_mm), 4 * reach + 8)
+    if n < 2 * t:
+        return M.best_shift_similarity(ref, cap, reach)
+    scores = []
+    for a in range(0, n - t + 1, t):
+        sl = (slice(None), slice(a, a + t)) if long_axis else (slice(a, a + t), slice(None))
+        scores.append(M.best_shift_similarity(ref[sl], cap[sl], reach))
+    return float(np.median(scores))
 
 
 def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
@@ -1402,9 +1421,23 @@ def check_ghost(ctx: Context, zone: Zone) -> list[CheckResult]:
                            f"{score:.2f})")]
 
 
+#: The share of each side of the ghost and the portrait left out of their comparison: the
+#: portrait's frame, the band or seal printed over its edge, a pasted photo's cut, the ghost's
+#: fade into the background. On generated phone photos (the rows of a study in session 5) the
+#: faces' inner parts told a substituted portrait from the genuine one with ROC AUC 0.97 to 1.0
+#: per specimen, the whole boxes with 0.79 to 0.97.
+GHOST_INNER = 0.1
+
+
 def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray) -> float:
     """Correlation of the ghost and the portrait at a coarse scale (the ghost is a screened,
-    faded copy: compare their shapes, not their print)."""
+    faded copy: compare their shapes, not their print), inside their borders (GHOST_INNER)."""
+    def inner(a: np.ndarray) -> np.ndarray:
+        h, w = a.shape[:2]
+        dy, dx = int(h * GHOST_INNER), int(w * GHOST_INNER)
+        return a[dy:h - dy, dx:w - dx]
+
+    ghost, portrait = inner(ghost), inner(portrait)
     size = (32, 40)
     g = cv2.resize(cv2.GaussianBlur(ghost, (0, 0), 3), size, interpolation=cv2.INTER_AREA)
     p = cv2.resize(cv2.GaussianBlur(portrait, (0, 0), 3), size, interpolation=cv2.INTER_AREA)

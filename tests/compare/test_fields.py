@@ -5,7 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from docfraud.compare.checks import (_char_match, _ink_box, _tiled_structure, _bandpass,
+from docfraud.compare.checks import (_char_match, _ink_box, _tiled_structure, _tiled_detail,
+                                     _bandpass,
                                      char_spans, render_text, text_line_image)
 from docfraud.imaging.viz_ocr import viz_reader
 
@@ -89,6 +90,56 @@ def test_tiled_structure_forgives_a_local_warp_and_catches_lost_detail():
     # a whole-zone correlation would have taken the shifted half for a different pattern
     from docfraud.compare.checks import _masked_ncc
     assert _masked_ncc(bp(ref), bp(warped), mask) < genuine - 0.15
+
+
+def _microprint(length_mm: float = 80.0, slope: float = 0.0) -> np.ndarray:
+    """A line of repeated microprint (0.55 mm capitals) ``length_mm`` long, bent so that its
+    far end sits ``slope`` pixels per 100 pixels lower than its start."""
+    w = int(length_mm * K)
+    text = "ZANZARA ZZA IDENTITY " * 20
+    img = render_text(text, FONT, 0.55 * K, (24, w), 2, 15)
+    if slope:
+        ys = (np.arange(w) * slope / 100.0).astype(np.float32)
+        mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(24, dtype=np.float32))
+        img = cv2.remap(img, mx, my - ys[None, :], cv2.INTER_LINEAR, borderValue=255)
+    return cv2.GaussianBlur(img, (0, 0), 0.5)
+
+
+def test_microprint_detail_forgives_a_bent_line_and_catches_lost_detail():
+    ref = _microprint()
+    bent = _microprint(slope=0.6)  # one end 5 px lower than the other: a card bent a little
+    # a copy printed from a 100 dpi scan: the microprint's detail is lost
+    small = cv2.resize(ref, None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
+    reprint = cv2.resize(small, ref.shape[::-1], interpolation=cv2.INTER_CUBIC)
+    bp = lambda g: _bandpass(g, 0.5, 1.5)  # noqa: E731 - as check_microprint filters
+    genuine = _tiled_detail(bp(ref), bp(bent), K)
+    copied = _tiled_detail(bp(ref), bp(reprint), K)
+    assert genuine > 0.8
+    assert copied < genuine - 0.3
+    # the whole line at one shift takes the bent line for lost detail
+    from docfraud.compare.measures import best_shift_similarity
+    assert best_shift_similarity(bp(ref), bp(bent), 3) < genuine - 0.3
+
+
+def test_ghost_matches_its_own_portrait_not_a_substituted_one():
+    from docfraud.compare.checks import _ghost_similarity
+    from docfraud.synth.portrait import draw_portrait, ghost_coverage
+    pw, ph, gw, gh = int(32 * K), int(41 * K), int(20 * K), int(25.6 * K)
+
+    def grey(rgb):
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    own = draw_portrait(105, (pw, ph), sex="F")
+    other = draw_portrait(205, (pw, ph), sex="F")
+    ghost = 235 - 150 * ghost_coverage(own, (gw, gh), period_px=4.0, fade_px=10)
+    portrait, pasted = grey(own), grey(other)
+    # a band printed over the portrait's edge (as the specimens' security strip is)
+    for img in (portrait, pasted):
+        img[:, -int(0.08 * pw):] = 90
+    genuine = _ghost_similarity(ghost.astype(np.float32), portrait)
+    substituted = _ghost_similarity(ghost.astype(np.float32), pasted)
+    assert genuine > 0.9
+    assert substituted < genuine - 0.4
 
 
 def test_name_similarity_takes_either_umlaut_transliteration():
