@@ -101,6 +101,29 @@ FINE = {"background.structure", "background.screen", "microprint.detail", "portr
         "mrz.glyphs", "mrz.baseline_mm"}
 
 
+#: The least share of the specimen's print a capture must show under glare for the glare not
+#: to matter to a zone whose checks look at print alone (Context.usable): a soft capture's
+#: thin strokes fade about their middle and show about two thirds; washed-out characters none.
+INK_KEPT = 0.4
+
+
+def _ink_share(gray: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """The share of a zone's pixels (within ``mask``) that are print: darker than halfway
+    between the zone's darkest (1st percentile) and its paper (90th percentile).
+
+    >>> zone = np.full((50, 200), 235, np.uint8); zone[20:30, 10:190:8] = 20
+    >>> washed = zone.copy(); washed[:, 100:] = 255
+    >>> right = np.zeros(zone.shape, bool); right[:, 100:] = True
+    >>> round(_ink_share(zone, right), 3), round(_ink_share(washed, right), 3)
+    (0.022, 0.0)
+    """
+    lo, hi = np.percentile(gray, 1), np.percentile(gray, 90)
+    if hi - lo < 20:
+        return 0.0
+    ink = gray < (lo + hi) / 2
+    return float(ink[mask].mean()) if mask is not None and mask.any() else float(ink.mean())
+
+
 @dataclass
 class Thresholds:
     """Per-check thresholds from calibration: ``values[(check, zone, quality)] = (threshold, n)``."""
@@ -155,14 +178,29 @@ class Context:
             return None
         return self.ref[light][y0:y1, x0:x1], self.cap[light][y0:y1, x0:x1]
 
-    def usable(self, zone: Zone, pad_mm: float = 0.0) -> str | None:
-        """Why a zone cannot be checked on this capture, or None."""
+    def usable(self, zone: Zone, pad_mm: float = 0.0, ink_only: bool = False) -> str | None:
+        """Why a zone cannot be checked on this capture, or None. ``ink_only``: the zone's
+        checks look at its print alone (the MRZ's characters), so glare counts only where it
+        covers the specimen's print; an over-exposed paper around the characters hides nothing
+        they measure."""
         x0, y0, x1, y1 = self.box(zone, pad_mm)
         if self.covered[y0:y1, x0:x1].mean() < 250:
             return "the zone is not fully in the capture"
-        if self.glare[y0:y1, x0:x1].mean() > 0.02 * 255:
-            return "glare over the zone"
-        return None
+        glare = self.glare[y0:y1, x0:x1] > 0
+        if glare.mean() <= 0.02:
+            return None
+        if ink_only:
+            # the rows the specimen prints in, and as far as moved print may be (LINE_REACH_MM)
+            ref = M.gray(self.ref["white"][y0:y1, x0:x1])
+            rows = (ref < 128).any(axis=1).astype(np.uint8)
+            reach = int(LINE_REACH_MM[1] * self.k) * 2 + 1
+            rows = cv2.dilate(rows[:, None], np.ones((reach, 1), np.uint8))[:, 0] > 0
+            under = glare & rows[:, None]
+            if under.mean() <= 0.02 or \
+                    _ink_share(M.gray(self.cap["white"][y0:y1, x0:x1]), under) >= \
+                    INK_KEPT * _ink_share(ref, under):
+                return None  # the print shows through: the glare is on the paper around it
+        return "glare over the zone"
 
     def personal_mask(self) -> np.ndarray:
         """Pixels of personalised zones (fields, portrait, ghost, signature, MRZ...)."""
@@ -1474,7 +1512,7 @@ def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray) -> float:
 
 def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
     names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm")
-    why = ctx.usable(zone)
+    why = ctx.usable(zone, ink_only=True)
     if why:
         return [not_run(ctx, c, zone, why) for c in (*names, "mrz.read")]
     centres = zone.params.get("line_centres_mm")
@@ -1529,9 +1567,12 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
                 lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
                                         cap_line.baseline_mm - ref_line.baseline_mm))
             else:  # a blurred line's glyph outlines wander: the line's start, found as a whole
-                off = line_offset_mm(ctx.k, M.gray(ctx.ref["white"][ya:yb, x0:x1]),
-                                      M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, cap_mm,
-                                      ref_line.left_mm, ref_line.baseline_mm)
+                # in a band that holds the line moved by up to LINE_REACH_MM
+                m = int(LINE_REACH_MM[1] * ctx.k)
+                yt, yd = max(ya - m, 0), min(yb + m, ctx.cap["white"].shape[0])
+                off = line_offset_mm(ctx.k, M.gray(ctx.ref["white"][yt:yd, x0:x1]),
+                                      M.gray(ctx.cap["white"][yt:yd, x0:x1]), text, cap_mm,
+                                      ref_line.left_mm, ref_line.baseline_mm + (ya - yt) / ctx.k)
                 if off is not None:
                     lefts.append(off)
     out = []
@@ -1558,6 +1599,12 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
     return out
 
 
+#: How far (mm, across and down) a blurred capture's MRZ line is sought from the specimen's
+#: place: a re-printed or moved MRZ may sit millimetres off, and within 1.8 mm down a line is
+#: not taken for its neighbour (the lines are 4 mm and more apart).
+LINE_REACH_MM = (3.0, 1.8)
+
+
 def line_offset_mm(k: float, ref: np.ndarray, cap: np.ndarray, text: str, cap_mm: float,
                    left_mm: float, base_mm: float, n: int = 14) -> float | None:
     """How far (mm) a printed MRZ line starts from where the reference's does: its first ``n``
@@ -1573,8 +1620,10 @@ def line_offset_mm(k: float, ref: np.ndarray, cap: np.ndarray, text: str, cap_mm
                  reach=reach, pitch_px=pitch, scales=(0.95, 0.975, 1.0, 1.025, 1.05))
     if r is None:
         return None
-    # the capture warped into the reference's frame: the reference's size, within a few %
-    c = fit_line(ink_map(cap, stroke), head, "OCRB", r[0], r[1], r[2], reach=reach,
+    # the capture warped into the reference's frame: the reference's size, within a few %;
+    # the line sought as far as a moved MRZ may be (LINE_REACH_MM)
+    c = fit_line(ink_map(cap, stroke), head, "OCRB", r[0], r[1], r[2],
+                 reach=(int(LINE_REACH_MM[0] * k), int(LINE_REACH_MM[1] * k)),
                  scales=(0.97, 1.0, 1.03), pitch_px=pitch * r[0] / cap_px)
     if c is None:
         return None

@@ -374,3 +374,37 @@ def test_name_length_is_not_measured_on_a_blurred_photo():
     assert ex.capture_quality["class"] in ("blurred", "very_blurred")
     res = _check(ex, "viz.extent", "surname")
     assert res.status == "not_run" and "blurred" in res.reason
+
+
+def test_an_over_exposed_mrz_is_measured_and_a_washed_out_one_is_not():
+    """Glare that clips the paper around the MRZ hides none of its characters: the MRZ checks
+    still run; glare that washes the characters out leaves them not run."""
+    from docfraud.examine.capture import Capture
+
+    img = _reader_capture("UTO/P-2024").white.astype(np.float32)
+    h = img.shape[0]
+    bright = img.copy()
+    bright[int(0.62 * h):] = bright[int(0.62 * h):] * 1.6 + 40  # the paper clips, ink stays
+    ex = examine(Capture({"white": np.clip(bright, 0, 255).astype(np.uint8)}, name="bright",
+                         device="camera"))
+    assert ex.findings and _check(ex, "mrz.position_mm", "mrz").status == "passed"
+    assert _check(ex, "mrz.pitch_mm", "mrz").status == "passed"
+    washed = img.copy()
+    washed[int(0.72 * h):, : img.shape[1] // 2] = 255  # half the MRZ's characters gone
+    ex = examine(Capture({"white": washed.astype(np.uint8)}, name="washed", device="camera"))
+    res = _check(ex, "mrz.position_mm", "mrz")
+    assert res.status == "not_run" and "glare" in res.reason
+
+
+def test_a_moved_mrz_is_found_on_a_soft_photo():
+    """On a capture too soft for the characters' outlines, a moved MRZ line is sought as a
+    whole, millimetres from the specimen's place."""
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import Variant
+
+    moved = _reader_capture("UTO/P-2024", Variant(shift_mm={"mrz": (1.2, -1.3)}))
+    soft = cv2.GaussianBlur(moved.white, (0, 0), 1.6)
+    ex = examine(Capture({"white": soft}, name="soft", device="camera"))
+    assert ex.capture_quality["class"] == "blurred"
+    pos = _check(ex, "mrz.position_mm", "mrz")
+    assert pos.status == "failed" and pos.score > 0.9
