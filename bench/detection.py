@@ -193,6 +193,7 @@ def roc(rows: list[dict], path: Path) -> None:
     cols = 4
     rows_n = (len(checks) + cols - 1) // cols
     fig, axes = plt.subplots(rows_n, cols, figsize=(3.2 * cols, 3.0 * rows_n), dpi=100)
+    aucs = {}
     for ax, check in zip(np.ravel(axes), sorted(checks)):
         g, f = (np.array(v) for v in per_check[check])
         thr = np.unique(np.concatenate([g, f, [np.inf]]))
@@ -200,6 +201,7 @@ def roc(rows: list[dict], path: Path) -> None:
         fpr = [(g >= t).mean() for t in thr]
         auc = float(np.trapezoid(sorted(tpr), sorted(fpr))) if hasattr(np, "trapezoid") \
             else float(np.trapz(sorted(tpr), sorted(fpr)))
+        aucs[check] = auc
         ax.plot(fpr, tpr, marker=".")
         ax.plot([0, 1], [0, 1], ls=":", c="grey")
         ax.set_title(f"{check}\nAUC {auc:.2f} ({len(g)} genuine, {len(f)} forged)", fontsize=8)
@@ -208,6 +210,10 @@ def roc(rows: list[dict], path: Path) -> None:
         ax.tick_params(labelsize=6)
     for ax in np.ravel(axes)[len(checks):]:
         ax.axis("off")
+    print("\nROC AUC per check (genuine against the forgery types it is built to see):")
+    for check, auc in sorted(aucs.items(), key=lambda kv: -kv[1]):
+        g, f = per_check[check]
+        print(f"  {check:22s} {auc:.2f}   ({len(g)} genuine, {len(f)} forged)")
     fig.suptitle("docfraud checks: ROC on generated documents, genuine against the forgery "
                  "types each check is built to see (score: distance past its threshold)",
                  fontsize=9)
