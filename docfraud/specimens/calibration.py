@@ -107,7 +107,8 @@ def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[fl
                      slack: dict[str, float] | None = None,
                      limits: dict[str, float] | None = None) -> Path:
     """Write ``calibration.toml`` from genuine scores per (check, zone, quality); ``limits``:
-    per check, the value no threshold may pass (for a ``min`` check, the highest it may be)."""
+    per check (``"check"``) or per check and quality class (``"check@quality"``, which rules),
+    the value no threshold may pass (for a ``min`` check, the highest it may be)."""
     rows = []
     for (check, zone, quality), scores in sorted(samples.items()):
         finite = [s for s in scores if np.isfinite(s)]
@@ -115,8 +116,8 @@ def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[fl
             continue
         direction = directions[check]
         value = threshold_from(finite, direction, (slack or {}).get(check, 0.0))
-        if check in (limits or {}):
-            bound = (limits or {})[check]
+        bound = (limits or {}).get(f"{check}@{quality}", (limits or {}).get(check))
+        if bound is not None:
             value = min(value, bound) if direction == "min" else max(value, bound)
         rows.append({"check": check, "zone": zone, "quality": quality,
                      "value": round(value, 5),

@@ -21,8 +21,12 @@ def test_thresholds_round_trip_and_respect_the_limits(tmp_path):
     chars = [0.12, 0.13, 0.12, 0.14, 0.13, 0.12, 0.13, 0.12, 0.14, 0.13]
     layout = [0.2, 0.25, 0.3, 0.2, 0.22, 0.27, 0.21, 0.24, 0.26, 0.23]
     directions = {name: c[0] for name, c in CHECKS.items()}
+    # names read by Tesseract: all right on the calibration's photos, sharp or blurred
+    names = [1.0] * 12
     save_calibration(spec, {("viz.chars", "birth_date", "high"): chars,
                             ("layout.offset_mm", "birth_date", "high"): layout,
+                            ("viz.name", "surname", "high"): names,
+                            ("viz.name", "surname", "blurred"): names,
                             ("viz.text", "birth_date", "high"): [0.9] * 3},  # too few
                      directions, 10, slack=SLACK, limits=LIMITS)
     got = load_calibration(spec)
@@ -31,3 +35,7 @@ def test_thresholds_round_trip_and_respect_the_limits(tmp_path):
     value, n = got[("layout.offset_mm", "birth_date", "high")]
     assert n == 10 and value >= max(layout)  # a max check: past every genuine score here
     assert ("viz.text", "birth_date", "high") not in got
+    # a bound for one quality class: a blurred photo's name is held to more than half right,
+    # a sharp capture's to its calibrated threshold
+    assert got[("viz.name", "surname", "blurred")][0] == LIMITS["viz.name@blurred"] == 0.55
+    assert got[("viz.name", "surname", "high")][0] == 1.0 - SLACK["viz.name"]
