@@ -634,7 +634,14 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         if line is None and cb is not None:
             # nothing there correlates with the expected text: compare it where the ink is
             line = (cap_mm * ctx.k, cb[0] - _first_bearing(cg, stroke, font, folder), cb[3])
-    if rb is None or (cb is None and line is None):
+    expected = want if text_check == "viz.text" else \
+        " ".join((ctx.mrz.value(zone.mrz_field) or "").split()) if ctx.mrz else ""
+    if rb is not None and cb is None and line is None and expected and expected.strip():
+        # nothing printed where the specimen prints the field, though the MRZ says what it
+        # holds: sought further out (a field moved off its place)
+        out.append(_moved_field(ctx, zone, expected, font, cap_mm, folder, stroke, ref_pen,
+                                rb[3]))
+    elif rb is None or (cb is None and line is None):
         out.append(not_run(ctx, "layout.offset_mm", zone, "no printed text found in the zone"))
     else:
         # where the pen started and the baseline (fields are left-aligned on their baseline):
@@ -760,6 +767,40 @@ def fit_line(ink: np.ndarray, text: str, font: str, cap_px: float, pen0: float, 
     if best is None or best[0] < 0.3:
         return None
     return best[1], float(best[2]), int(best[3])
+
+
+#: How far (mm) around its place a field with no print there is sought (layout.offset_mm).
+FIELD_SEARCH_MM = 3.0
+
+
+def _moved_field(ctx: Context, zone: Zone, text: str, font: str, cap_mm: float, folder: str,
+                 stroke: int, ref_pen: float, ref_base: int, pad_mm: float = 0.5
+                 ) -> CheckResult:
+    """layout.offset_mm of a field with no print within ``pad_mm`` of its place: the expected
+    ``text`` found as a whole line up to FIELD_SEARCH_MM further out (``ref_pen`` and
+    ``ref_base``: the specimen's pen start and baseline in the zone's crop padded by
+    ``pad_mm``). Not found on a sharp capture: a failure, the field is not where the
+    specimen prints it (or not printed at all); on a blurred one: not run."""
+    x0, y0, _, _ = ctx.box(zone, pad_mm)
+    X0, Y0, X1, Y1 = ctx.box(zone, pad_mm + FIELD_SEARCH_MM)
+    cg = M.gray(ctx.cap["white"][Y0:Y1, X0:X1])
+    pen, base = ref_pen + (x0 - X0), ref_base + (y0 - Y0)
+    r = int(FIELD_SEARCH_MM * ctx.k)
+    line = fit_line(ink_map(cg, stroke), text, font, cap_mm * ctx.k, pen, base, folder,
+                    reach=(r, r))
+    if line is not None:
+        dx, dy = (line[1] - pen) / ctx.k, (line[2] - base) / ctx.k
+        off = math.hypot(dx, dy)
+        return result(ctx, "layout.offset_mm", zone, off,
+                      message=f"{zone.label} is printed {off:.2f} mm from its place on the "
+                              "specimen, outside it", evidence={"dx_mm": round(dx, 2),
+                                                                "dy_mm": round(dy, 2)})
+    if not ctx.sharp:
+        return not_run(ctx, "layout.offset_mm", zone, "no printed text found in the zone")
+    return result(ctx, "layout.offset_mm", zone, FIELD_SEARCH_MM,
+                  message=f"nothing like {zone.label} ({text!r} by the MRZ) is printed within "
+                          f"{FIELD_SEARCH_MM:.0f} mm of its place on the specimen",
+                  evidence={"searched_mm": FIELD_SEARCH_MM, "found": False})
 
 
 def _viz_name(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, found: bool

@@ -408,3 +408,17 @@ def test_a_moved_mrz_is_found_on_a_soft_photo():
     assert ex.capture_quality["class"] == "blurred"
     pos = _check(ex, "mrz.position_mm", "mrz")
     assert pos.status == "failed" and pos.score > 0.9
+
+
+def test_a_field_moved_off_its_place_or_missing_is_out_of_place(genuine_reader):
+    """A field with no print where the specimen prints it, though the MRZ says what it holds:
+    sought further out, it is found off its place; a field left blank fails too."""
+    from docfraud.synth.artwork import Variant
+
+    assert _check(genuine_reader, "layout.offset_mm", "given_names").status == "passed"
+    ex = examine(_reader_capture("UTO/P-2024", Variant(shift_mm={"given_names": (0.3, 2.2)})))
+    lay = _check(ex, "layout.offset_mm", "given_names")
+    assert lay.status == "failed" and lay.score == pytest.approx(2.2, abs=0.5)
+    assert ex.verdict != NO_ANOMALIES
+    ex = examine(_reader_capture("UTO/P-2024", Variant(texts={"given_names": " "})))
+    assert _check(ex, "layout.offset_mm", "given_names").status == "failed"
