@@ -385,16 +385,25 @@ def _finish(capture: Capture, findings: list[Finding], checks: list[CheckResult]
 def examine_document(captures: list[Capture], library: Library | None = None,
                      **kw: Any) -> list[Examination]:
     """Examine the sides of one document (a card's front and back): the MRZ read on one side
-    serves the visual-zone checks of the others."""
+    serves the visual-zone checks of the others. That side is examined first, and the others
+    get its final reading: where its first reading failed its checks, the MRZ read again on
+    the page warped flat into its specimen's frame (a phone photo's ZZK for ZZA, read right
+    the second time, had left the front with no specimen: SPC001)."""
     from docfraud.imaging.mrz import read_mrz
 
     lib = library or Library()
-    reading = None
-    for cap in captures:
+    first, reading = None, None
+    for i, cap in enumerate(captures):
         reading = read_mrz(cap.white, as_of=kw.get("as_of"))
         if reading is not None:
+            first = i
             break
-    return [examine(cap, lib, document_mrz=reading, **kw) for cap in captures]
+    done: dict[int, Examination] = {}
+    if first is not None:
+        done[first] = examine(captures[first], lib, document_mrz=reading, **kw)
+        reading = done[first].reading or reading
+    return [done[i] if i in done else examine(cap, lib, document_mrz=reading, **kw)
+            for i, cap in enumerate(captures)]
 
 
 def worst(verdicts: list[str]) -> str:

@@ -422,3 +422,28 @@ def test_a_field_moved_off_its_place_or_missing_is_out_of_place(genuine_reader):
     assert ex.verdict != NO_ANOMALIES
     ex = examine(_reader_capture("UTO/P-2024", Variant(texts={"given_names": " "})))
     assert _check(ex, "layout.offset_mm", "given_names").status == "failed"
+
+
+def test_a_card_s_other_side_gets_the_mrz_side_s_final_reading(monkeypatch):
+    """The side with the MRZ is examined first; the other sides get its final reading (read
+    again flat where the first one failed its checks), not the first raw one."""
+    import docfraud.examine.engine as engine
+    import docfraud.imaging.mrz as mrz_module
+    from docfraud.examine.capture import Capture
+    from docfraud.examine.model import Examination
+
+    front = Capture({"white": np.zeros((20, 20, 3), np.uint8)}, name="front")
+    back = Capture({"white": np.ones((20, 20, 3), np.uint8)}, name="back")
+    monkeypatch.setattr(mrz_module, "read_mrz",
+                        lambda img, as_of=None: "RAW ZZK" if img.any() else None)
+    given = {}
+
+    def fake_examine(cap, lib, document_mrz=None, **kw):
+        given[cap.name] = document_mrz
+        final = "FINAL ZZA" if cap.name == "back" else document_mrz
+        return Examination(cap.name, NO_ANOMALIES, [], [], [], reading=final)
+
+    monkeypatch.setattr(engine, "examine", fake_examine)
+    exams = engine.examine_document([front, back], library=object())
+    assert [e.name for e in exams] == ["front", "back"]
+    assert given == {"back": "RAW ZZK", "front": "FINAL ZZA"}
