@@ -8,16 +8,19 @@ genuine material, never from the forgeries a benchmark tests.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from docfraud.compare.checks import CHECKS, LIMITS, SLACK
 from docfraud.errors import DocfraudError, UsageError
 from docfraud.examine.capture import is_light_variant, load_capture
 from docfraud.examine.engine import examine_document
 from docfraud.specimens import Library, Specimen
-from docfraud.specimens.calibration import save_calibration
+from docfraud.specimens.calibration import MIN_SAMPLES, save_calibration
 
 
 def calibrate(spec: Specimen, captures: list[Path], *,
@@ -28,6 +31,7 @@ def calibrate(spec: Specimen, captures: list[Path], *,
         raise UsageError("no captures to calibrate on")
     lib = _SingleSpecimen(spec)
     samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    shifts: dict[str, list[tuple[float, float, str]]] = defaultdict(list)  # layout per zone
     used = 0
     skipped: list[str] = []
     groups: dict[tuple[Path, str], list[Path]] = {}
@@ -49,15 +53,49 @@ def calibrate(spec: Specimen, captures: list[Path], *,
             quality = str(ex.capture_quality.get("class", "high"))
             for key, score in ex.measurements.items():
                 check, zone = key.split(":", 1)
+                if check in ("layout.dx_mm", "layout.dy_mm"):
+                    continue
+                if check == "layout.offset_mm" and f"layout.dx_mm:{zone}" in ex.measurements:
+                    shifts[zone].append((ex.measurements[f"layout.dx_mm:{zone}"],
+                                         ex.measurements[f"layout.dy_mm:{zone}"], quality))
+                    continue
                 samples[(check, zone, quality)].append(score)
         if progress:
             progress(i)
     if used == 0:
         raise UsageError(f"none of the {len(files)} captures could be compared with {spec.id}")
+    origins = layout_origins(shifts, samples)
     directions = {name: spec_[0] for name, spec_ in CHECKS.items()}
     path = save_calibration(spec, samples, directions, used, {"skipped": len(skipped)}, SLACK,
-                            LIMITS)
+                            LIMITS, origins)
     return path, {"captures": used, "skipped": skipped, "thresholds": len(samples)}
+
+
+def layout_origins(shifts: dict[str, list[tuple[float, float, str]]],
+                   samples: dict[tuple[str, str, str], list[float]]
+                   ) -> dict[str, tuple[float, float, int]]:
+    """Where genuine documents print each zone against the specimen image: the median of the
+    measured (dx, dy) over every capture (a zone with fewer than MIN_SAMPLES measurements keeps
+    the specimen image's place). Adds each capture's layout.offset_mm from that origin to
+    ``samples``, from which the thresholds are set.
+
+    >>> samples = {}
+    >>> origins = layout_origins({"date": [(-0.3, -0.1, "high")] * 4 + [(-0.2, -0.1, "low")]},
+    ...                          samples)
+    >>> origins["date"], [round(v, 2) for v in samples[("layout.offset_mm", "date", "low")]]
+    ((-0.3, -0.1, 5), [0.1])
+    """
+    origins: dict[str, tuple[float, float, int]] = {}
+    for zone, got in shifts.items():
+        a = np.asarray([(dx, dy) for dx, dy, _ in got], np.float64)
+        ox, oy = (float(np.median(a[:, 0])), float(np.median(a[:, 1]))) \
+            if len(a) >= MIN_SAMPLES else (0.0, 0.0)
+        if len(a) >= MIN_SAMPLES:
+            origins[zone] = (round(ox, 3), round(oy, 3), len(a))
+        for dx, dy, quality in got:
+            samples.setdefault(("layout.offset_mm", zone, quality), []).append(
+                math.hypot(dx - ox, dy - oy))
+    return origins
 
 
 class _SingleSpecimen(Library):

@@ -36,7 +36,7 @@ from docfraud.errors import MRZError
 from docfraud.findings import Finding, make
 from docfraud.mrz import parse
 from docfraud.specimens import Library, Specimen
-from docfraud.specimens.calibration import load_calibration
+from docfraud.specimens.calibration import load_calibration, load_origins
 
 #: Capture quality below which fine-detail checks do not run: sharpness (SHARP_ENOUGH, from the
 #: checks) and resolution (dpi of the page in the capture).
@@ -309,8 +309,10 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                              evidence={"fraction": round(float(glare[covered > 0].mean()) / 255,
                                                          3)}))
     # the MRZ typography is measured on this side's own MRZ only (a card's other side has none)
+    limits = Thresholds() if thresholds_off else \
+        Thresholds(load_calibration(spec), load_origins(spec))
     ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines if own_mrz else None,
-                  Thresholds({} if thresholds_off else load_calibration(spec)), qclass, sharp, glare, ocr if callable(ocr) else None)
+                  limits, qclass, sharp, glare, ocr if callable(ocr) else None)
     timings["prepare"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     for zone in spec.zones_of(side=side):

@@ -14,6 +14,12 @@ Stored beside the description as ``calibration.toml``::
     n = 40                   # measurements behind this threshold
     direction = "min"
 
+    [[origins]]               # where genuine documents print a zone against the specimen image
+    zone = "birth_date"
+    dx_mm = -0.3              # layout.offset_mm is measured from here
+    dy_mm = -0.08
+    n = 100
+
 A threshold comes only from genuine material: the median of the genuine scores, less (for a check
 that passes at or above its threshold, ``min``) or plus (``max``) a margin of five robust standard
 deviations (1.4826 times the median absolute deviation), and never less than the check's known
@@ -70,6 +76,23 @@ def load_calibration(spec: Specimen) -> Calibration:
     return out
 
 
+def load_origins(spec: Specimen) -> dict[str, tuple[float, float]]:
+    """Per zone, where genuine documents print it against the specimen image (mm), from
+    ``calibration.toml``'s ``[[origins]]``; empty where there is none."""
+    path = Path(spec.path) / FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return {str(o["zone"]): (float(o["dx_mm"]), float(o["dy_mm"]))
+                for o in data.get("origins", [])}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecimenFormatError(f"{path}: cannot be read ({exc})") from None
+    except (KeyError, TypeError, ValueError):
+        raise SpecimenFormatError(f"{path}: every origins entry needs zone, dx_mm and "
+                                  "dy_mm") from None
+
+
 def threshold_from(scores: list[float], direction: str, slack: float = 0.0) -> float:
     """A threshold from genuine scores (see the module docstring).
 
@@ -105,10 +128,13 @@ def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[fl
                      directions: dict[str, str], captures: int,
                      extra: dict[str, Any] | None = None,
                      slack: dict[str, float] | None = None,
-                     limits: dict[str, float] | None = None) -> Path:
+                     limits: dict[str, float] | None = None,
+                     origins: dict[str, tuple[float, float, int]] | None = None) -> Path:
     """Write ``calibration.toml`` from genuine scores per (check, zone, quality); ``limits``:
     per check (``"check"``) or per check and quality class (``"check@quality"``, which rules),
-    the value no threshold may pass (for a ``min`` check, the highest it may be)."""
+    the value no threshold may pass (for a ``min`` check, the highest it may be);
+    ``origins``: per zone, where genuine documents print it against the specimen image
+    (dx_mm, dy_mm, captures)."""
     rows = []
     for (check, zone, quality), scores in sorted(samples.items()):
         finite = [s for s in scores if np.isfinite(s)]
@@ -124,8 +150,11 @@ def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[fl
                      "n": len(finite),
                      "direction": direction,
                      "genuine_median": round(float(np.median(finite)), 5)})
-    data = {"meta": {"captures": captures, "created": date.today(), **(extra or {})},
-            "thresholds": rows}
+    data: dict[str, Any] = {"meta": {"captures": captures, "created": date.today(),
+                                     **(extra or {})}, "thresholds": rows}
+    if origins:
+        data["origins"] = [{"zone": z, "dx_mm": dx, "dy_mm": dy, "n": n}
+                           for z, (dx, dy, n) in sorted(origins.items())]
     path = Path(spec.path) / FILE
     path.write_text("# Thresholds calibrated on captures of genuine documents; see "
                     "docs/specimens.md.\n" + tomli_w.dumps(data), encoding="utf-8")

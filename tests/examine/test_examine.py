@@ -362,18 +362,52 @@ def test_a_name_tesseract_misreads_is_told_letter_by_letter():
     assert _check(forged, "viz.name", "surname").status == "failed"
 
 
-def test_name_length_is_not_measured_on_a_blurred_photo():
-    """A blurred line's ink outline takes in background strokes: viz.extent does not run there,
-    and says why."""
+def test_name_length_is_measured_on_a_blurred_photo():
+    """Too blurred to read, a name's length still tells another name: the genuine name's ink
+    outline passes viz.extent on a blurred photo, a name twice as long fails."""
     from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import Variant
 
-    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
-    soft = Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 2.5)}, name="soft",
-                   device="camera")
-    ex = examine(soft)
+    def soft(cap):
+        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 2.5)}, name="soft",
+                       device="camera")
+
+    ex = examine(soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False)))
+    assert ex.capture_quality["class"] in ("blurred", "very_blurred")
+    assert _check(ex, "viz.extent", "surname").status == "passed"
+    ex = examine(soft(_reader_capture("UTO/P-2024",
+                                      Variant(texts={"surname": "MARSHALLINGTON"}))))
     assert ex.capture_quality["class"] in ("blurred", "very_blurred")
     res = _check(ex, "viz.extent", "surname")
-    assert res.status == "not_run" and "blurred" in res.reason
+    assert res.status == "failed" and res.finding.code == "VIZ001"
+
+
+def test_a_field_under_glare_is_read_where_its_print_shows():
+    """Glare that clips the paper around a field's print hides none of its characters: the
+    print's checks run (and catch a number the MRZ does not give), while the background under
+    the field and the ink's colour are not run."""
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import Variant
+
+    def glaring(cap):
+        img = cap.white.astype(np.float32) * 1.6 + 40  # the paper clips, the ink stays
+        return Capture({"white": np.clip(img, 0, 255).astype(np.uint8)}, name="bright",
+                       device="camera")
+
+    ex = examine(glaring(_reader_capture("UTO/P-2024")))
+    assert "CAP002" in {f.code for f in ex.findings}
+    assert _check(ex, "layout.offset_mm", "document_number").status == "passed"
+    assert _check(ex, "viz.chars", "document_number").status == "passed"
+    for check in ("viz.background", "viz.print"):
+        res = _check(ex, check, "document_number")
+        assert res.status == "not_run" and "glare" in res.reason
+    # the same holder (the same seed), its number printed one digit off
+    printed = ex.mrz.value("document_number")
+    other = printed[:-1] + ("1" if printed[-1] != "1" else "2")
+    ex = examine(glaring(_reader_capture("UTO/P-2024",
+                                         Variant(texts={"document_number": other}))))
+    res = _check(ex, "viz.chars", "document_number")
+    assert res.status == "failed" and res.finding.code.startswith("VIZ")
 
 
 def test_an_over_exposed_mrz_is_measured_and_a_washed_out_one_is_not():
@@ -422,6 +456,27 @@ def test_a_field_moved_off_its_place_or_missing_is_out_of_place(genuine_reader):
     assert ex.verdict != NO_ANOMALIES
     ex = examine(_reader_capture("UTO/P-2024", Variant(texts={"given_names": " "})))
     assert _check(ex, "layout.offset_mm", "given_names").status == "failed"
+
+
+def test_a_small_shift_is_held_to_where_genuine_documents_print_the_field(genuine_reader):
+    """layout.offset_mm from the calibrated origin: the measurement finds a date's pen start a
+    quarter of a millimetre left of the specimen image's on every genuine capture; a date
+    printed half a millimetre right of its place would measure a quarter from the image's
+    place (inside any tolerance) but is half a millimetre from where genuine documents print it."""
+    from docfraud.specimens.calibration import load_origins
+    from docfraud.specimens.library import Library
+    from docfraud.synth.artwork import Variant
+
+    ox, oy = load_origins(Library().get("UTO/P-2024"))["birth_date"]
+    assert ox < -0.15  # the measurement's own bias, learnt by calibration
+    lay = _check(genuine_reader, "layout.offset_mm", "birth_date")
+    assert lay.status == "passed" and lay.score < 0.2
+    ex = examine(_reader_capture("UTO/P-2024", Variant(shift_mm={"birth_date": (0.5, 0.0)})))
+    lay = _check(ex, "layout.offset_mm", "birth_date")
+    assert lay.status == "failed" and lay.score == pytest.approx(0.5, abs=0.1)
+    assert lay.finding.code == "LAY001"
+    assert lay.finding.evidence["dx_mm"] == pytest.approx(0.5, abs=0.1)
+    assert ex.verdict != NO_ANOMALIES
 
 
 def test_a_card_s_other_side_gets_the_mrz_side_s_final_reading(monkeypatch):
