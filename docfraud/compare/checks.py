@@ -709,11 +709,11 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                 _viz_text(ctx, zone, cg, rendered, spans, want, stroke, out)
             at_char = f" (character {pos + 1}, {want[pos]!r})" if pos is not None else ""
             looks = f", looks more like {instead!r}" if instead else ""
-            out.append(result(ctx, "viz.chars", zone, margin,
-                              message=f"a character of {zone.label}{at_char} is not the one "
-                                      f"the MRZ gives{looks}",
-                              evidence={"expected": want, "position": pos,
-                                        "looks_like": instead}))
+            res = result(ctx, "viz.chars", zone, margin,
+                         message=f"a character of {zone.label}{at_char} is not the one the MRZ "
+                                 f"gives{looks}",
+                         evidence={"expected": want, "position": pos, "looks_like": instead})
+            out.append(res)
     out.append(_viz_background(ctx, zone))
     # the ink, against the specimen's print of the same field
     if paper_why and cb is not None and rb is not None:
@@ -1086,9 +1086,9 @@ PATTERN_SEEN = 0.15
 
 
 def background_kept(ref: np.ndarray, cap: np.ndarray, inner: np.ndarray, ring: np.ndarray,
-                    min_ring: float = 0.0) -> float:
+                    min_ring: float = 0.0, sigma: float | None = None) -> float:
     """How much of the background pattern's contrast is left under a field: the fine-line
-    contrast (median band-pass magnitude) of the capture over the reference's, under the field
+    contrast (band-pass magnitude) of the capture over the reference's, under the field
     (``inner``) relative to around it (``ring``). Both masks leave print out. A capture's blur,
     light and resolution change the field and its surroundings alike; an eraser takes the
     pattern under the field only, so an erased field keeps a fraction of its pattern.
@@ -1100,13 +1100,45 @@ def background_kept(ref: np.ndarray, cap: np.ndarray, inner: np.ndarray, ring: n
     >>> round(background_kept(ref, ref, inner, ~inner), 2), background_kept(ref, erased, inner, ~inner) < 0.4
     (1.0, True)
 
+    ``sigma`` (pixels): each pixel under the field is held to its own surroundings, the ring's
+    contrast averaged with a Gaussian of that width, rather than to the whole ring's: a photo
+    lit unevenly (one end of the field washed out, the other not) changes the pattern's
+    contrast across the field and its ring alike, an eraser only under the field.
+
+    >>> ref = 200 + 30 * rng.standard_normal((60, 80)).astype(np.float32)
+    >>> inner = np.zeros((60, 80), bool); inner[24:36, 5:45] = True  # a field on the left
+    >>> erased = ref.copy(); erased[inner] = 200 + 0.3 * (ref[inner] - 200)
+    >>> lit = np.linspace(0.15, 1.0, 80, dtype=np.float32)[None, :]  # washed out on the left
+    >>> shaded = 200 + (ref - 200) * lit
+    >>> round(background_kept(ref, shaded, inner, ~inner), 2)  # held to the whole ring
+    0.76
+    >>> round(background_kept(ref, shaded, inner, ~inner, sigma=6), 1)
+    1.0
+    >>> background_kept(ref, 200 + (erased - 200) * lit, inner, ~inner, sigma=6) < 0.4
+    True
+
     NaN where the capture keeps less than ``min_ring`` of the pattern around the field.
     """
     bc, br = np.abs(_bandpass(cap)), np.abs(_bandpass(ref))
     e = [float(np.median(b[m])) for b in (bc, br) for m in (inner, ring)]
     if min(e) <= 1e-6 or e[1] / e[3] < min_ring:
         return float("nan")
-    return (e[0] / e[1]) / (e[2] / e[3])
+    if sigma is None:
+        return (e[0] / e[1]) / (e[2] / e[3])
+    # the ring's contrast near each pixel (normalised convolution: ring pixels only)
+    w = cv2.GaussianBlur(ring.astype(np.float32), (0, 0), sigma)
+    near = inner & (w > 0.02)
+    if near.sum() < 50:
+        return float("nan")
+    local = [cv2.GaussianBlur(b * ring, (0, 0), sigma)[near] / w[near] for b in (bc, br)]
+    if min(float(v.min()) for v in local) <= 1e-6:
+        return float("nan")
+    return float(np.median(bc[near] / local[0])) / float(np.median(br[near] / local[1]))
+
+
+#: How far (mm) around a pixel under a field its surroundings' pattern is averaged, as the
+#: Gaussian's width, to hold it to (viz.background): the ring above and below it first.
+RING_NEAR_MM = 2.5
 
 
 def _viz_background(ctx: Context, zone: Zone, pad_mm: float = 0.3, ring_mm: float = 3.0
@@ -1127,6 +1159,15 @@ def _viz_background(ctx: Context, zone: Zone, pad_mm: float = 0.3, ring_mm: floa
     ring[oy0 - y0:oy1 - y0, ox0 - x0:ox1 - x0] = False
     # other personalised zones (a portrait, another field) are not the background around it
     ring &= ctx.personal_mask()[y0:y1, x0:x1] == 0
+    # nor another pattern: a blur keeps a coarse band's contrast and wipes out a fine
+    # guilloche's, so the ring keeps to the background zones the field itself lies in
+    cx, cy = ((ix0 + ix1) / 2 - x0, (iy0 + iy1) / 2 - y0)
+    for bz in ctx.spec.zones_of(side=ctx.side, kind="background"):
+        pts = np.array([[(px * k - x0, py * k - y0) for px, py in bz.polygon_mm]], np.int32)
+        inside = np.zeros(rg.shape, np.uint8)
+        cv2.fillPoly(inside, pts, 1)
+        centre_in = cv2.pointPolygonTest(pts[0].astype(np.float32), (cx, cy), False) >= 0
+        ring &= (inside > 0) == centre_in
     usable = ~(_dark(rg, k) | _dark(cg, k)) & (ctx.covered[y0:y1, x0:x1] > 0) & \
         (cv2.dilate(ctx.glare[y0:y1, x0:x1], np.ones((15, 15), np.uint8)) == 0)
     inner &= usable
@@ -1134,7 +1175,7 @@ def _viz_background(ctx: Context, zone: Zone, pad_mm: float = 0.3, ring_mm: floa
     if inner.sum() < 200 or ring.sum() < 200:
         return not_run(ctx, "viz.background", zone, "too little background pattern under or "
                                                     "around the field")
-    score = background_kept(rg, cg, inner, ring, PATTERN_SEEN)
+    score = background_kept(rg, cg, inner, ring, PATTERN_SEEN, sigma=RING_NEAR_MM * k)
     if not math.isfinite(score):
         return not_run(ctx, "viz.background", zone, "the capture keeps too little of the "
                                                     "background pattern (too blurred)")
