@@ -134,14 +134,16 @@ def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[fl
     per check (``"check"``) or per check and quality class (``"check@quality"``, which rules),
     the value no threshold may pass (for a ``min`` check, the highest it may be);
     ``origins``: per zone, where genuine documents print it against the specimen image
-    (dx_mm, dy_mm, captures)."""
+    (dx_mm, dy_mm, captures); ``slack``: per check, or per check and quality class
+    (``"check@quality"``, which rules), the least margin past the genuine median."""
     rows = []
     for (check, zone, quality), scores in sorted(samples.items()):
         finite = [s for s in scores if np.isfinite(s)]
         if len(finite) < MIN_SAMPLES:
             continue
         direction = directions[check]
-        value = threshold_from(finite, direction, (slack or {}).get(check, 0.0))
+        slack_ = (slack or {}).get(f"{check}@{quality}", (slack or {}).get(check, 0.0))
+        value = threshold_from(finite, direction, slack_)
         bound = (limits or {}).get(f"{check}@{quality}", (limits or {}).get(check))
         if bound is not None:
             value = min(value, bound) if direction == "min" else max(value, bound)

@@ -458,6 +458,28 @@ def test_a_field_moved_off_its_place_or_missing_is_out_of_place(genuine_reader):
     assert _check(ex, "layout.offset_mm", "given_names").status == "failed"
 
 
+def test_a_blurred_photo_s_mrz_pitch_comes_from_its_lines_length():
+    """On a blurred photo the glyphs merge and split and their centres give no pitch: the
+    lines' length against the reference's does. The genuine MRZ passes; one re-printed at a
+    pitch 6% wide (the line 6.7 mm longer) fails."""
+    from docfraud.examine.capture import Capture
+
+    def soft(cap):
+        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 3.0)}, name="soft",
+                       device="camera")
+
+    ex = examine(soft(_reader_capture("UTO/P-2024")))
+    assert ex.capture_quality["class"] in ("blurred", "very_blurred")
+    pitch = _check(ex, "mrz.pitch_mm", "mrz")
+    assert pitch.status == "passed" and pitch.score < 0.03
+    forged = _reader_capture("UTO/P-2024", forgery="mrz_font",
+                             options={"forger": {"how": "pitch", "pitch_factor": 1.06}})
+    ex = examine(soft(forged))
+    pitch = _check(ex, "mrz.pitch_mm", "mrz")
+    assert pitch.status == "failed" and pitch.score == pytest.approx(0.06 * 2.54, abs=0.04)
+    assert pitch.finding.code == "TYP002"
+
+
 def test_a_small_shift_is_held_to_where_genuine_documents_print_the_field(genuine_reader):
     """layout.offset_mm from the calibrated origin: the measurement finds a date's pen start a
     quarter of a millimetre left of the specimen image's on every genuine capture; a date
