@@ -458,10 +458,10 @@ def test_a_field_moved_off_its_place_or_missing_is_out_of_place(genuine_reader):
     assert _check(ex, "layout.offset_mm", "given_names").status == "failed"
 
 
-def test_a_blurred_photo_s_mrz_pitch_comes_from_its_lines_length():
-    """On a blurred photo the glyphs merge and split and their centres give no pitch: the
-    lines' length against the reference's does. The genuine MRZ passes; one re-printed at a
-    pitch 6% wide (the line 6.7 mm longer) fails."""
+def test_a_blurred_photo_s_mrz_pitch_is_held_wrong_where_its_length_agrees():
+    """On a blurred photo the glyphs merge and split, and their centres alone may give a wrong
+    pitch: the lines' length against the reference's must say so too. The genuine MRZ passes;
+    one re-printed at a pitch 6% wide (the line 6.7 mm longer) fails."""
     from docfraud.examine.capture import Capture
 
     def soft(cap):
