@@ -85,7 +85,8 @@ SLACK: dict[str, float] = {
     "layout.offset_mm@very_blurred": 0.55, "background.structure": 0.1, "background.screen": 0.02,
     "background.colour": 2.5, "microprint.detail": 0.1, "portrait.edge": 0.25,
     "portrait.overlay": 0.1, "ghost.match": 0.1, "mrz.glyphs": 0.05, "mrz.pitch_mm": 0.02,
-    # a blurred photo's pitch from its lines' length: their faint ends may fade (0.02 mm short)
+    # a blurred photo's MRZ pitch is measured less exactly (its glyphs merge, its lines' faint
+    # ends fade)
     "mrz.pitch_mm@blurred": 0.04, "mrz.pitch_mm@very_blurred": 0.05,
     "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "viz.text": 0.12, "viz.name": 0.15,
     "viz.chars": 0.1, "viz.background": 0.3, "viz.extent": 0.12,
@@ -278,20 +279,20 @@ def not_run(ctx: Context, check: str, zone: Zone | None, reason: str) -> CheckRe
                        side=ctx.side, direction=CHECKS[check][0])
 
 
-def layout_result(ctx: Context, zone: Zone, dx_mm: float, dy_mm: float, message: str
-                  ) -> CheckResult:
+def layout_result(ctx: Context, zone: Zone, dx_mm: float, dy_mm: float,
+                  message: Callable[[float], str]) -> CheckResult:
     """layout.offset_mm of a zone measured ``(dx_mm, dy_mm)`` from where the specimen image
     prints it: the distance from where genuine documents print it (the calibrated origin; the
     measurement's own bias, e.g. a line's pen start found a few pixels left of the specimen's,
     is the same on every genuine capture and would otherwise take up the tolerance).
-    ``message`` is formatted with ``off``, the distance in mm. The raw offsets are kept in
+    ``message`` says it, given the distance in mm. The raw offsets are kept in
     the measurements (``layout.dx_mm``, ``layout.dy_mm``), from which calibration sets the
     origin."""
     ctx.measurements[f"layout.dx_mm:{zone.id}"] = float(dx_mm)
     ctx.measurements[f"layout.dy_mm:{zone.id}"] = float(dy_mm)
     ox, oy = ctx.thresholds.origin(zone.id)
     off = math.hypot(dx_mm - ox, dy_mm - oy)
-    return result(ctx, "layout.offset_mm", zone, off, message=message.format(off=off),
+    return result(ctx, "layout.offset_mm", zone, off, message=message(off),
                   evidence={"dx_mm": round(dx_mm - ox, 2), "dy_mm": round(dy_mm - oy, 2),
                             "genuine_origin_mm": [round(ox, 2), round(oy, 2)]})
 
@@ -692,8 +693,8 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         else:
             dx = ((cb[0] - _first_bearing(cg, stroke, font, folder)) - ref_pen) / ctx.k
             dy = (cb[3] - rb[3]) / ctx.k
-        res = layout_result(ctx, zone, dx, dy, f"{zone.label} starts {{off:.2f}} mm from "
-                                               "where genuine documents print it")
+        res = layout_result(ctx, zone, dx, dy, lambda off: f"{zone.label} starts {off:.2f} mm "
+                                                           "from where genuine documents print it")
         if res.status == "failed" and line is None and not ctx.sharp and expected.strip():
             res = _name_place_second_opinion(ctx, zone, cg, stroke, font, cap_mm, folder,
                                              ref_pen, rb[3], expected, res)
@@ -721,11 +722,11 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                 _viz_text(ctx, zone, cg, rendered, spans, want, stroke, out)
             at_char = f" (character {pos + 1}, {want[pos]!r})" if pos is not None else ""
             looks = f", looks more like {instead!r}" if instead else ""
-            res = result(ctx, "viz.chars", zone, margin,
-                         message=f"a character of {zone.label}{at_char} is not the one the MRZ "
-                                 f"gives{looks}",
-                         evidence={"expected": want, "position": pos, "looks_like": instead})
-            out.append(res)
+            out.append(result(ctx, "viz.chars", zone, margin,
+                              message=f"a character of {zone.label}{at_char} is not the one "
+                                      f"the MRZ gives{looks}",
+                              evidence={"expected": want, "position": pos,
+                                        "looks_like": instead}))
     out.append(_viz_background(ctx, zone))
     # the ink, against the specimen's print of the same field
     if paper_why and cb is not None and rb is not None:
@@ -873,8 +874,9 @@ def _moved_field(ctx: Context, zone: Zone, text: str, font: str, cap_mm: float, 
                     reach=(r, r))
     if line is not None and (ctx.sharp or line.peak >= MOVED_FIELD_SOFT_PEAK):
         dx, dy = (line[1] - pen) / ctx.k, (line.baseline_exact - base) / ctx.k
-        return layout_result(ctx, zone, dx, dy, f"{zone.label} is printed {{off:.2f}} mm from "
-                                                "its place on the specimen, outside it")
+        return layout_result(ctx, zone, dx, dy, lambda off: f"{zone.label} is printed {off:.2f} "
+                                                            "mm from its place on the specimen, "
+                                                            "outside it")
     if not ctx.sharp:
         return not_run(ctx, "layout.offset_mm", zone, "no printed text found in the zone")
     return result(ctx, "layout.offset_mm", zone, FIELD_SEARCH_MM,
@@ -1563,7 +1565,7 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
         sy = edges[1] * ctx.k if edges[1] is not None else sy if corr_ok else 0.0
     if sx is not None and sy is not None:
         out.append(layout_result(ctx, zone, sx / ctx.k, sy / ctx.k,
-                                 "the portrait sits {off:.2f} mm from its place"))
+                                 lambda off: f"the portrait sits {off:.2f} mm from its place"))
     # cut edge: gradient strength along the outline, against the reference's
     pts = np.array([[(x * ctx.k, y * ctx.k)] for x, y in zone.polygon_mm], np.float32)
     e_ref = M.boundary_energy(ctx.ref["white"], pts.reshape(-1, 2), width=5)
