@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +58,27 @@ TAIL_CAP = 2.0
 Calibration = dict[tuple[str, str, str], tuple[float, int]]
 
 
-def load_calibration(spec: Specimen) -> Calibration:
+def _read(spec: Specimen) -> tuple[Path, dict[str, Any]]:
+    """The specimen's ``calibration.toml`` parsed (empty where there is none), read once per
+    version of the file: every examination of a side looks at it."""
     path = Path(spec.path) / FILE
-    if not path.is_file():
-        return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        st = path.stat()
+    except OSError:
+        return path, {}
+    return path, _parse(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SpecimenFormatError(f"{path}: cannot be read ({exc})") from None
+
+
+def load_calibration(spec: Specimen) -> Calibration:
+    path, data = _read(spec)
     out: Calibration = {}
     for i, t in enumerate(data.get("thresholds", [])):
         try:
@@ -79,15 +93,10 @@ def load_calibration(spec: Specimen) -> Calibration:
 def load_origins(spec: Specimen) -> dict[str, tuple[float, float]]:
     """Per zone, where genuine documents print it against the specimen image (mm), from
     ``calibration.toml``'s ``[[origins]]``; empty where there is none."""
-    path = Path(spec.path) / FILE
-    if not path.is_file():
-        return {}
+    path, data = _read(spec)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         return {str(o["zone"]): (float(o["dx_mm"]), float(o["dy_mm"]))
                 for o in data.get("origins", [])}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SpecimenFormatError(f"{path}: cannot be read ({exc})") from None
     except (KeyError, TypeError, ValueError):
         raise SpecimenFormatError(f"{path}: every origins entry needs zone, dx_mm and "
                                   "dy_mm") from None
