@@ -40,6 +40,8 @@ class LineTypography:
     baseline_mm: float  # baseline height in the crop (from its top)
     glyph_score: float  # mean best correlation of each glyph with OCR-B (-1..1)
     glyphs: int  # how many glyphs were compared
+    char_offset_mm: float = float("nan")  # the character furthest off its place on the line
+    char_offset_at: int | None = None  # its position in the line
 
 
 @lru_cache(maxsize=64)
@@ -58,9 +60,11 @@ def _class_ref(ch: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _glyph(ch: str, ink_px: int) -> np.ndarray:
+def _glyph_placed(ch: str, ink_px: int) -> tuple[np.ndarray, float, float]:
     """The OCR-B glyph of ``ch`` (ink = 1.0) cropped to its ink, sized so that the capitals
-    (for letters) or the digits (for digits) are ``ink_px`` tall."""
+    (for letters) or the digits (for digits) are ``ink_px`` tall; and where its ink sits in its
+    character cell: the ink's middle right of the cell's middle and its bottom below the
+    baseline, in pixels (a 1's ink is off its cell's middle, an O's bottom overshoots)."""
     size = max(6, round(ink_px / _ink_height_em(_class_ref(ch))))
     font = ImageFont.truetype(str(OCRB), size * 4)
     img = Image.new("L", (size * 4, size * 6), 0)
@@ -68,7 +72,32 @@ def _glyph(ch: str, ink_px: int) -> np.ndarray:
     arr = np.asarray(img, np.float32) / 255.0
     arr = cv2.resize(arr, (arr.shape[1] // 4, arr.shape[0] // 4), interpolation=cv2.INTER_AREA)
     ys, xs = np.nonzero(arr > 0.2)
-    return arr[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    cell_middle = (size + font.getlength(ch) / 2) / 4
+    baseline = (size + font.getmetrics()[0]) / 4
+    return (arr[ys.min():ys.max() + 1, xs.min():xs.max() + 1],
+            float((xs.min() + xs.max() + 1) / 2 - cell_middle), float(ys.max() + 1 - baseline))
+
+
+def _glyph(ch: str, ink_px: int) -> np.ndarray:
+    """The OCR-B glyph of ``ch`` cropped to its ink (see :func:`_glyph_placed`)."""
+    return _glyph_placed(ch, ink_px)[0]
+
+
+def _peak_offset(res: np.ndarray, x: int, y: int) -> tuple[float, float]:
+    """The sub-pixel offset of a correlation peak at (x, y) (a parabola through it and its
+    neighbours, along each axis).
+
+    >>> yy, xx = np.mgrid[0:9, 0:9]
+    >>> res = -((xx - 4.3) ** 2 + (yy - 3.8) ** 2).astype(np.float32)
+    >>> [round(v, 2) for v in _peak_offset(res, 4, 4)]
+    [0.3, -0.2]
+    """
+    def along(a: float, b: float, c: float) -> float:
+        d = a - 2 * b + c
+        return float(np.clip(0.5 * (a - c) / d, -0.5, 0.5)) if d < 0 else 0.0
+    dx = along(res[y, x - 1], res[y, x], res[y, x + 1]) if 0 < x < res.shape[1] - 1 else 0.0
+    dy = along(res[y - 1, x], res[y, x], res[y + 1, x]) if 0 < y < res.shape[0] - 1 else 0.0
+    return dx, dy
 
 
 def render_line_image(text: str, cap_px: int, pitch_px: float, font: Path = OCRB,
@@ -172,11 +201,12 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
     cls_cap = {key: (float(np.median(v)) if v else cap) for key, v in cls_heights.items()}
     # glyph conformity: each expected character against the OCR-B template at its place
     scores = []
+    places = []  # (position, across, down): where each glyph sits against its cell's place
     inv = 255 - gray
     for i, ch in enumerate(text):
-        if ch == "<":
-            continue
-        tpl = _glyph(ch, max(6, round(cls_cap[_class_ref(ch)])))
+        # fillers count for where the characters sit (a check digit after a run of them is
+        # otherwise far from every measured place), not for the font's conformity
+        tpl, ox, oy = _glyph_placed(ch, max(6, round(cls_cap[_class_ref(ch)])))
         cx = first_x + i * pitch
         base = slope * cx + icpt
         y0 = int(round(base - cap - 0.25 * cap))
@@ -189,15 +219,49 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
         if win.shape[0] < tpl.shape[0] or win.shape[1] < tpl.shape[1]:
             continue
         res = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
-        scores.append(float(res.max()))
+        _, best, _, (mx, my) = cv2.minMaxLoc(res)
+        if ch != "<":
+            scores.append(float(best))
+        if best > 0.5:  # a glyph found there: where its ink sits against where it should
+            sx, sy = _peak_offset(res, mx, my)
+            places.append((i, x0 + mx + sx + tpl.shape[1] / 2 - ox - cx,
+                           y0 + my + sy + tpl.shape[0] - oy - base))
     # the first character's left edge (the component that is the line's first character, not a
     # speck or the page edge before it)
     first = min(range(len(glyphs)), key=lambda j: abs(centres[j] - first_x))
+    # the character furthest off the line's own grid (its pitch and baseline as fitted, the
+    # line's usual offset from them taken off): one re-printed or pasted in sits apart
+    off, off_at = float("nan"), None
+    if len(places) >= 5:
+        pos, dx, dy = (np.array(v, np.float64) for v in zip(*places))
+        # what the line's own fit leaves: the fitted pitch's and slope's small errors grow
+        # along the line, a capture's lens or the paper's curl bends it a little (genuine
+        # reader images of a passport's MRZ: a pixel at both ends against the middle), and
+        # letters and digits were sized apart (their heights measured apart); a least-squares
+        # fit of those (a parabola along the line), refitted without the furthest fifth
+        digit = np.array([text[int(i)].isdigit() for i in pos], np.float64)
+        t = pos / max(len(text) - 1, 1)
+        design = np.column_stack([np.ones_like(t), t, t * t, digit])
+        if digit.min() == digit.max():
+            design = design[:, :3]
+
+        def residual(v: np.ndarray) -> np.ndarray:
+            coef = np.linalg.lstsq(design, v, rcond=None)[0]
+            r = v - design @ coef
+            keep = np.abs(r) <= np.percentile(np.abs(r), 80)
+            if keep.sum() > design.shape[1] + 1:
+                coef = np.linalg.lstsq(design[keep], v[keep], rcond=None)[0]
+            return v - design @ coef
+
+        dist = np.hypot(residual(dx), residual(dy))
+        j = int(np.argmax(dist))
+        off, off_at = float(dist[j] / k), int(pos[j])
     return LineTypography(
         text=text, pitch_mm=float(pitch / k), cap_height_mm=float(cap / k), baseline_rms_mm=float(rms / k),
         slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[first][0] / k),
         baseline_mm=float(slope * first_x + icpt) / k,
-        glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores))
+        glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores),
+        char_offset_mm=off, char_offset_at=off_at)
 
 
 def split_lines(gray: np.ndarray, n_lines: int) -> list[np.ndarray]:

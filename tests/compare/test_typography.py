@@ -91,3 +91,23 @@ def test_blurred_line_position_is_found_as_a_whole():
         away = cv2.GaussianBlur(moved, (0, 0), blur)
         assert line_offset_mm(K, ref, same, TEXT, 2.4, m.left_mm, m.baseline_mm) < 0.15
         assert abs(line_offset_mm(K, ref, away, TEXT, 2.4, m.left_mm, m.baseline_mm) - 1.0) < 0.15
+
+
+def test_a_character_pasted_in_off_its_place_is_found():
+    """A character re-printed a pixel or two off the line's pitch or baseline (0.1 to 0.2 mm
+    at 300 dpi) sits apart from the others; a genuine line's characters all sit within a few
+    hundredths of a millimetre of their places, sharp or a little soft."""
+    for blur in (0.6, 1.2):
+        genuine = measure_line(line(blur=blur), TEXT, DPI)
+        assert genuine.char_offset_mm < 0.06, (blur, genuine.char_offset_mm)
+    sharp = render_line_image(TEXT, cap_px=round(2.4 * K), pitch_px=2.54 * K)
+    pitch = 2.54 * K
+    for dx, dy in ((2, 0), (0, 2), (1, 1)):
+        img = sharp.copy()
+        x = int(12 + 20 * pitch)  # the 21st character, a '4'
+        cell = sharp[:, x:x + int(pitch)].copy()
+        img[:, x:x + int(pitch)] = 255
+        img[dy:, x + dx:x + dx + int(pitch)] = np.minimum(img[dy:, x + dx:x + dx + int(pitch)],
+                                                          cell[:cell.shape[0] - dy])
+        m = measure_line(cv2.GaussianBlur(img, (0, 0), 0.6), TEXT, DPI)
+        assert m.char_offset_at == 20 and m.char_offset_mm > 0.1, (dx, dy, m.char_offset_mm)
