@@ -383,6 +383,14 @@ _register("TYP005", "MRZ printed but unreadable", "error", "comparison", "ICAO 9
           "or pitch, an MRZ pasted over or removed): genuine OCR-B at the ICAO pitch reads on "
           "sharp captures.")
 
+_register("TYP006", "An MRZ character out of line with the others", "error", "comparison",
+          "ICAO 9303-3 §4.2",
+          "Look at the character with a loupe against its neighbours: a character re-printed "
+          "or pasted in to change a date or number sits off the line's even pitch or its "
+          "baseline, often with the background or paper around it disturbed.",
+          "On a sharp capture, one MRZ character sits further from the place its line's "
+          "pitch and baseline give it than any character of a genuine MRZ does.")
+
 # VIZxxx: visual zone against MRZ
 _register("VIZ001", "Visual zone disagrees with the MRZ", "error", "comparison",
           "ICAO 9303-3 §4.6",
@@ -402,6 +410,14 @@ _register("VIZ003", "Background disturbed under a visual-zone field", "error", "
           "The background pattern under the field keeps less of its contrast, relative to the "
           "pattern around the field, than on genuine documents: the mark of mechanical or "
           "chemical erasure.")
+_register("VIZ004", "A character of a visual-zone field reshaped by hand", "error",
+          "comparison", "reference specimen",
+          "Look at the character under magnification and in raking light: strokes added with a "
+          "pen (a 3 made an 8, a 1 a 4) sit on top of the print in another ink, with another "
+          "edge; strokes scraped off leave the paper and background roughened.",
+          "One character of a date or number fits its own glyph in the field's font worse, "
+          "against the other characters printed with it, than on genuine documents: a digit "
+          "changed by adding or removing strokes.")
 
 # IRxxx / UVxxx: infrared and ultraviolet
 _register("IR001", "Printing that should absorb infrared does not", "error", "comparison",

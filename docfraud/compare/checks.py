@@ -54,11 +54,13 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "mrz.pitch_mm": ("max", {"high": 0.05, "low": 0.08}, "TYP002"),
     "mrz.baseline_mm": ("max", {"high": 0.15, "low": 0.25}, "TYP003"),
     "mrz.position_mm": ("max", {"high": 0.8, "low": 1.2}, "TYP004"),
+    "mrz.chars_mm": ("max", {"high": 0.15, "low": 0.2}, "TYP006"),
     "viz.text": ("min", {"high": 0.5, "low": 0.4}, "VIZ001"),
     "viz.name": ("min", {"high": 0.75, "low": 0.75, "blurred": SOFT_NAME_AGREES,
                          "very_blurred": SOFT_NAME_AGREES}, "VIZ001"),
     "viz.extent": ("max", {"high": 0.35, "low": 0.35}, "VIZ001"),
     "viz.chars": ("min", {"high": -0.05, "low": -0.1}, "VIZ001"),
+    "viz.glyphs": ("min", {"high": -0.25, "low": -0.3}, "VIZ004"),
     "viz.background": ("min", {"high": 0.6, "low": 0.5}, "VIZ003"),
     "viz.print": ("max", {"high": 12.0, "low": 18.0}, "VIZ002"),
     "ir.visible": ("min", {"high": 0.5, "low": 0.5}, "IR001"),
@@ -88,11 +90,13 @@ SLACK: dict[str, float] = {
     # a blurred photo's MRZ pitch is measured less exactly (its glyphs merge, its lines' faint
     # ends fade)
     "mrz.pitch_mm@blurred": 0.04, "mrz.pitch_mm@very_blurred": 0.05,
-    "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "viz.text": 0.12, "viz.name": 0.15,
+    "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "mrz.chars_mm": 0.04, "viz.text": 0.12,
+    "viz.name": 0.15,
     "viz.chars": 0.1, "viz.background": 0.3, "viz.extent": 0.12,
     # a blurred photo's characters are told apart less surely (genuine ZZA dates of the
     # detection benchmark's seeds 9500 and 11300 reached -0.09 where calibration saw -0.05)
     "viz.chars@blurred": 0.15, "viz.chars@very_blurred": 0.15,
+    "viz.glyphs": 0.08,
     "viz.print": 4.0, "ir.visible": 0.25, "ir.dropout": 0.05, "uv.dull": 0.5, "uv.paper": 0.5,
     "uv.motif": 0.15,
     "print.sharpness": 0.0, "mrz.read": 0.5,
@@ -121,7 +125,7 @@ ADVISORY = {"mrz.baseline_mm", "portrait.edge", "viz.print", "background.colour"
 
 #: Checks on fine detail, which need a sharp, well-resolved capture.
 FINE = {"background.structure", "background.screen", "microprint.detail", "portrait.overlay",
-        "mrz.glyphs", "mrz.baseline_mm"}
+        "mrz.glyphs", "mrz.baseline_mm", "mrz.chars_mm"}
 
 
 #: The least share of the specimen's print a capture must show under glare for the glare not
@@ -711,13 +715,13 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         if want is None or line is None:
             why = "no MRZ value to compare with" if want is None else \
                 "no printed text found in the zone"
-            out += [not_run(ctx, c, zone, why) for c in ("viz.text", "viz.chars")
+            out += [not_run(ctx, c, zone, why) for c in ("viz.text", "viz.chars", "viz.glyphs")
                     if c != "viz.text" or ctx.quality not in ("blurred", "very_blurred")]
         else:
             # the print's own size, pen start and baseline: where the field sits is the layout
             # check's business, what it says is this one's
-            rendered, spans, (margin, pos, instead) = _expected_line(cg, want, line, font,
-                                                                     folder, stroke)
+            rendered, spans, scores = _expected_line(cg, want, line, font, folder, stroke)
+            margin, pos, instead = identity(scores)
             if ctx.quality not in ("blurred", "very_blurred"):  # else not run (above)
                 _viz_text(ctx, zone, cg, rendered, spans, want, stroke, out)
             at_char = f" (character {pos + 1}, {want[pos]!r})" if pos is not None else ""
@@ -727,6 +731,19 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                                       f"the MRZ gives{looks}",
                               evidence={"expected": want, "position": pos,
                                         "looks_like": instead}))
+            fit, at = worst_fit(scores)
+            at_char = f" (character {at + 1}, {want[at]!r})" if at is not None else ""
+            if ctx.quality in ("blurred", "very_blurred"):
+                # a blur merges a pen's added strokes with the print, and a blurred photo's
+                # digits fit their glyphs unevenly (genuine ones down to -0.2)
+                out.append(not_run(ctx, "viz.glyphs", zone, "capture too blurred to compare "
+                                                            "each digit's strokes (CAP001)"))
+            else:
+                out.append(result(ctx, "viz.glyphs", zone, fit,
+                                  message=f"a character of {zone.label}{at_char} fits its "
+                                          f"own glyph {-fit:.2f} worse than the field's others "
+                                          "do (strokes added or removed?)",
+                                  evidence={"expected": want, "position": at}))
     out.append(_viz_background(ctx, zone))
     # the ink, against the specimen's print of the same field
     if paper_why and cb is not None and rb is not None:
@@ -919,17 +936,17 @@ def _viz_name(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, found: bool
 def _expected_line(cg: np.ndarray, want: str, line: tuple[float, float, int], font: str,
                    folder: str, stroke: int
                    ) -> tuple[np.ndarray, list[tuple[float, float]],
-                              tuple[float, int | None, str | None]]:
+                              list[tuple[int, str, dict[str, float]]]]:
     """The expected text rendered where :func:`fit_line` found it in the grey crop ``cg`` (its
     capital height, pen start and baseline ``line``), its characters' spans, and each printed
-    character's identity against it (:func:`char_identity`)."""
+    character against every character of its kind (:func:`char_scores`)."""
     cap_px, pen, baseline = line
     left = int(round(pen + _glyph_ink(want.lstrip()[:1], font, round(cap_px, 1), folder)[1])) \
         if want.strip() else int(round(pen))
     rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
     spans = char_spans(want, font, cap_px, left, folder)
-    return rendered, spans, char_identity(cg, rendered, spans, want, font, cap_px, baseline,
-                                          folder, stroke_px=stroke)
+    return rendered, spans, char_scores(cg, rendered, spans, want, font, cap_px, baseline,
+                                        folder, stroke_px=stroke)
 
 
 def _name_place_second_opinion(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, font: str,
@@ -985,7 +1002,7 @@ def _name_second_opinion(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, 
                     reach=(int(2.5 * k), int(1.2 * k)))
     if line is None:
         return
-    _, _, (margin, _, _) = _expected_line(cg, want, line, font, folder, stroke)
+    margin = identity(_expected_line(cg, want, line, font, folder, stroke)[2])[0]
     if math.isfinite(margin) and margin >= NAME_AGREES:
         res.status, res.finding = "passed", None
         res.reason = (f"Tesseract misread the print; each printed letter looks most like the "
@@ -1354,30 +1371,28 @@ def _render_at_pen(c: str, font: str, cap_px: float, shape: tuple[int, int], pen
     return 255 - cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA)
 
 
-def char_identity(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float, float]],
-                  text: str, font: str, cap_px: float, baseline: int, folder: str = "",
-                  reach: int = 3, stroke_px: int = 9) -> tuple[float, int | None, str | None]:
-    """Whether each printed character is the one the MRZ says rather than another.
+def char_scores(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float, float]],
+                text: str, font: str, cap_px: float, baseline: int, folder: str = "",
+                reach: int = 3, stroke_px: int = 9) -> list[tuple[int, str, dict[str, float]]]:
+    """Each printed digit or letter against every character of its kind.
 
     Each digit or letter's cell (its advance, as the expected text sets it) is compared, at the
     best of small shifts, with every character of its kind (0-9 or A-Z) rendered alone at the
-    same pen position in the field's font and size and blurred as much as the print. The
-    character's margin is the expected character's correlation less the best other one's: a
-    blurred but right character still looks more like itself than like any other, an altered
-    one looks like what was printed instead. Returns the least margin, the position where it
-    is found and the character that matched better there (None where none did)."""
+    same pen position in the field's font and size and blurred as much as the print. Returns,
+    per character compared, (its position, the expected character, character -> correlation).
+    """
     c = cv2.GaussianBlur(ink_map(crop, stroke_px), (0, 0), 0.8)
     blur = _print_blur(c, rendered, shaken=True)
     r = 255 - rendered.astype(np.float32)
     ys, _ = np.nonzero(r > 100)
     if len(ys) == 0:
-        return float("nan"), None, None
+        return []
     # the rows of the line: capitals and the blur around them
     spread = int(2 * blur[0])
     y0 = max(ys.min() - spread - 2, 0)
     y1 = min(ys.max() + spread + 3, r.shape[0])
     pad = cv2.copyMakeBorder(c, reach, reach, reach, reach, cv2.BORDER_REPLICATE)
-    worst: tuple[float, int | None, str | None] = (float("inf"), None, None)
+    out = []
     for i, ((a, b), ch) in enumerate(zip(spans, text)):
         pool = DIGITS if ch in DIGITS else LETTERS if ch in LETTERS else None
         x0, x1 = int(math.floor(a)) - 1, int(math.ceil(b)) + 1
@@ -1393,13 +1408,63 @@ def char_identity(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[floa
             if tpl.std() < 1:
                 continue
             scores[k] = float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max())
-        if ch not in scores or len(scores) < 2:
-            continue
-        other = max((k for k in scores if k != ch), key=scores.__getitem__)
-        margin = scores[ch] - scores[other]
+        if ch in scores and len(scores) >= 2:
+            out.append((i, ch, scores))
+    return out
+
+
+def identity(scores: list[tuple[int, str, dict[str, float]]]
+             ) -> tuple[float, int | None, str | None]:
+    """Whether each printed character is the one the MRZ says rather than another (from
+    :func:`char_scores`): a character's margin is the expected character's correlation less
+    the best other one's. A blurred but right character still looks more like itself than like
+    any other, an altered one looks like what was printed instead. Returns the least margin,
+    the position where it is found and the character that matched better there (None where
+    none did)."""
+    worst: tuple[float, int | None, str | None] = (float("inf"), None, None)
+    for i, ch, sc in scores:
+        other = max((k for k in sc if k != ch), key=sc.__getitem__)
+        margin = sc[ch] - sc[other]
         if margin < worst[0]:
             worst = (margin, i, other if margin < 0 else None)
     return worst if worst[1] is not None else (float("nan"), None, None)
+
+
+def char_identity(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float, float]],
+                  text: str, font: str, cap_px: float, baseline: int, folder: str = "",
+                  reach: int = 3, stroke_px: int = 9) -> tuple[float, int | None, str | None]:
+    """:func:`identity` of :func:`char_scores`."""
+    return identity(char_scores(crop, rendered, spans, text, font, cap_px, baseline, folder,
+                                reach, stroke_px))
+
+
+def worst_fit(scores: list[tuple[int, str, dict[str, float]]]) -> tuple[float, int | None]:
+    """How much worse the worst-printed digit fits its own glyph than its field's digits do
+    (from :func:`char_scores`): the least of each digit's correlation with its expected glyph
+    less the median of them all, and its position. A digit with strokes added by hand (a 1
+    made a 4, a 3 an 8) fits its glyph worse than the digits printed with it, though it may
+    still look more like itself than like any other (viz.chars); the capture's blur and light
+    lower them all alike. Letters are left out: a month's letters fit their glyphs less evenly
+    (an M less well than a 2). So is a digit that looks more like another digit than like its
+    own: another digit printed there is viz.chars' finding, not a reshaped one. NaN with fewer
+    than three digits.
+
+    >>> sc = [(0, "1", {"1": 0.95, "7": 0.6}), (1, "9", {"9": 0.93, "8": 0.8}),
+    ...       (2, "3", {"3": 0.74, "8": 0.72}), (3, "5", {"5": 0.94, "6": 0.8}),
+    ...       (5, "M", {"M": 0.6, "N": 0.5}), (6, "2", {"2": 0.5, "7": 0.9})]
+    >>> worst_fit(sc)
+    (-0.19, 2)
+    """
+    own = [(sc[ch], i) for i, ch, sc in scores if ch in DIGITS]
+    if len(own) < 3:
+        return float("nan"), None
+    mid = float(np.median([v for v, _ in own]))
+    itself = [(sc[ch], i) for i, ch, sc in scores
+              if ch in DIGITS and sc[ch] >= max(v for k, v in sc.items() if k != ch)]
+    if not itself:
+        return float("nan"), None
+    v, i = min(itself)
+    return round(v - mid, 6), i
 
 
 def _ink_colour_difference(ref: np.ndarray, cap: np.ndarray) -> float:
@@ -1730,7 +1795,7 @@ def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray) -> float:
 
 
 def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
-    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm")
+    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm")
     why = ctx.usable(zone, ink_only=True)
     if why:
         return [not_run(ctx, c, zone, why) for c in (*names, "mrz.read")]
@@ -1744,7 +1809,7 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
             return [read] + [not_run(ctx, c, zone, "no MRZ was read") for c in names]
         lines = ["<" * n] * len(centres)
         out = [read] + [not_run(ctx, c, zone, "no MRZ was read: the characters are unknown")
-                        for c in ("mrz.glyphs", "mrz.baseline_mm")]
+                        for c in ("mrz.glyphs", "mrz.baseline_mm", "mrz.chars_mm")]
         return out + [r for r in _mrz_lines_measured(ctx, zone, centres, cap_mm, lines)
                       if r.check in ("mrz.pitch_mm", "mrz.position_mm")]
     if not centres or len(centres) != len(ctx.mrz_lines):
@@ -1769,10 +1834,11 @@ def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
 def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: float,
                         texts: list[str]) -> list[CheckResult]:
     """The typography checks of the MRZ lines ``texts`` (placeholders when none was read)."""
-    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm")
+    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm")
     x0, _, x1, _ = ctx.box(zone)
     glyphs, pitches, rms, lefts = [], [], [], []
-    for yc, text in zip(centres, texts):
+    offsets: list[tuple[float, int, int]] = []  # (mm, line, position) of each line's worst
+    for n, (yc, text) in enumerate(zip(centres, texts), 1):
         ya, yb = int((yc - 1.0 * cap_mm) * ctx.k), int((yc + 1.0 * cap_mm) * ctx.k)
         cap_line = measure_line(M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
         ref_line = measure_line(M.gray(ctx.ref["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
@@ -1781,6 +1847,8 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
         glyphs.append(cap_line.glyph_score)
         pitches.append(cap_line.pitch_mm)
         rms.append(cap_line.baseline_rms_mm)
+        if cap_line.char_offset_at is not None:
+            offsets.append((cap_line.char_offset_mm, n, cap_line.char_offset_at))
         if ref_line is not None:
             if ctx.sharp:
                 lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
@@ -1804,9 +1872,19 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
                           message=f"the MRZ characters match OCR-B poorly ({g or 0:.2f})"))
         out.append(result(ctx, "mrz.baseline_mm", zone, float(max(rms)),
                           message="the MRZ characters wander off their baseline"))
+        if offsets:
+            mm, line, at = max(offsets)
+            out.append(result(ctx, "mrz.chars_mm", zone, mm,
+                              message=f"MRZ line {line}, character {at + 1} "
+                                      f"({texts[line - 1][at]!r}), sits {mm:.2f} mm off the "
+                                      "place its line's pitch and baseline give it "
+                                      "(re-printed or pasted in?)",
+                              evidence={"line": line, "position": at + 1}))
+        else:
+            out.append(not_run(ctx, "mrz.chars_mm", zone, "too few MRZ characters found"))
     else:
         out += [not_run(ctx, c, zone, "capture too blurred (CAP001)")
-                for c in ("mrz.glyphs", "mrz.baseline_mm")]
+                for c in ("mrz.glyphs", "mrz.baseline_mm", "mrz.chars_mm")]
     dev = max((abs(p - pitch_ref) for p in pitches), default=None)
     if not ctx.sharp:
         # a blurred line's glyphs merge and split, and the pitch from their centres may go

@@ -367,3 +367,26 @@ def test_a_name_the_mrz_read_uncertainly_is_not_held_against_the_print():
                              span=(2, 1, 2)))
     assert uncertain_in(mrz, "surname") == ["line 3, position 2"]
     assert uncertain_in(mrz, "given_names") == []
+
+
+def _fits(crop: np.ndarray, expected: str) -> tuple:
+    from docfraud.compare.checks import char_scores, identity, worst_fit
+
+    x0, _, _, base = _ink_box(crop)
+    rendered = render_text(expected, FONT, 2.2 * K, crop.shape, x0, base)
+    scores = char_scores(crop, rendered, char_spans(expected, FONT, 2.2 * K, x0), expected,
+                         FONT, 2.2 * K, base)
+    return worst_fit(scores), identity(scores)
+
+
+def test_a_digit_with_strokes_added_fits_its_glyph_worse_than_its_neighbours():
+    """A 1 made a 4 with a pen (nothing erased: the union of both) fits its own glyph worse
+    than the date's other digits fit theirs (viz.glyphs); the genuine date's digits fit
+    theirs alike."""
+    for blur in (1.5, 2.5):
+        genuine = field("23 MAR 1981", lines=True, blur=blur)
+        overwritten = np.minimum(genuine, field("23 MAR 1984", lines=True, blur=blur))
+        (fit_g, _), _ = _fits(genuine, "23 MAR 1981")
+        (fit_o, at), _ = _fits(overwritten, "23 MAR 1981")
+        assert fit_g > -0.1, (blur, fit_g)
+        assert fit_o < -0.2 and at == 10, (blur, fit_o, at)

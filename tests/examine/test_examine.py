@@ -524,3 +524,96 @@ def test_a_card_s_other_side_gets_the_mrz_side_s_final_reading(monkeypatch):
     exams = engine.examine_document([front, back], library=object())
     assert [e.name for e in exams] == ["front", "back"]
     assert given == {"back": "RAW ZZK", "front": "FINAL ZZA"}
+
+
+def _edited_reader_capture(sid: str, edit, seed: int = 5):
+    """A genuine page edited as a forger edits a document (``edit(pages, design, holder)``
+    changes the page images in place), under the full-page reader."""
+    import random
+
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import get_design, render_document
+    from docfraud.synth.capture import capture
+    from docfraud.synth.dataset import holder_for
+
+    design = get_design(sid)
+    rng = random.Random(seed)
+    holder = holder_for(design, rng)
+    doc = render_document(design, holder, seed=seed)
+    s = next(iter(doc.sides.values()))
+    pages = {"white": s.white.copy(), "ir": cv2.cvtColor(s.ir, cv2.COLOR_GRAY2RGB), "uv": s.uv}
+    edit(pages, design, holder, seed)
+    imgs = capture("reader", pages, design.dpi, rng).images
+    return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
+                   name="synthetic", device="scanner")
+
+
+def test_an_mrz_character_pasted_in_off_its_place_is_found(genuine_reader):
+    """A character cut out and laid back a fifth of a millimetre off the line's pitch (as a
+    forger re-prints a changed digit) sits apart from the others (TYP006); a genuine MRZ's
+    characters all sit on their places."""
+    assert _check(genuine_reader, "mrz.chars_mm", "mrz").status == "passed"
+
+    def paste(pages, design, holder, seed):
+        from docfraud.specimens.library import Library
+
+        z = next(z for z in Library().get(design.id).zones if z.id == "mrz")
+        k = design.dpi / 25.4
+        band = pages["white"]
+        # the second line's eighth character: the eighth run of inked columns
+        yc = z.params["line_centres_mm"][1]
+        y0, y1 = int((yc - 1.8) * k), int((yc + 1.8) * k)
+        cols = (band[y0:y1].mean(axis=2) < 120).any(axis=0)
+        starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
+        a = int(starts[7]) - 2
+        b = int(starts[8]) - 3
+        cell = band[y0:y1, a:b].copy()
+        band[y0:y1, a:b] = np.median(band[y1:y1 + 6], axis=(0, 1))
+        band[y0 + 1:y1 + 1, a + 2:b + 2] = cell
+
+    ex = examine(_edited_reader_capture("UTO/P-2024", paste))
+    res = _check(ex, "mrz.chars_mm", "mrz")
+    assert res.status == "failed" and res.finding.code == "TYP006", (res.score, res.threshold)
+    assert res.finding.evidence["line"] == 2 and res.finding.evidence["position"] == 8
+
+
+def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
+    """A pen stroke drawn across a digit of the birth date (nothing erased): the digit no
+    longer fits its glyph as the date's other digits fit theirs (VIZ004), though it still
+    looks more like itself than like any other digit (viz.chars passes)."""
+    from docfraud.specimens.library import Library
+
+    res = _check(genuine_reader, "viz.glyphs", "birth_date")
+    assert res.status == "passed"
+
+    def pen(pages, design, holder, seed):
+        z = next(z for z in Library().get(design.id).zones if z.id == "birth_date")
+        k = design.dpi / 25.4
+        x, y, w, h = z.bbox_mm
+        x0, y0, x1, y1 = int(x * k), int(y * k), int((x + w) * k), int((y + h) * k)
+        g = pages["white"][y0:y1, x0:x1].mean(axis=2)
+        cols = (g < 100).any(axis=0)
+        starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
+        ends = np.flatnonzero(~cols[1:] & cols[:-1]) + 1
+        # seed 5's holder was born on 10 JUL 2017: the 0 of 2017 is the seventh glyph
+        assert holder.value("birth_date", "DD MMM YYYY") == "10 JUL 2017"
+        rows = np.flatnonzero((g[:, starts[6]:ends[6]] < 100).any(axis=1))
+        mid = y0 + int(rows.mean())
+        cv2.line(pages["white"], (x0 + int(starts[6]) - 1, mid + 2),
+                 (x0 + int(ends[6]) + 1, mid - 2), (30, 30, 45), 3, cv2.LINE_AA)
+
+    forged = _edited_reader_capture("UTO/P-2024", pen)
+    ex = examine(forged)
+    res = _check(ex, "viz.glyphs", "birth_date")
+    assert res.status == "failed" and res.finding.code == "VIZ004", (res.score, res.threshold)
+    assert res.finding.evidence["position"] == 8  # the 0 of 2017
+    assert _check(ex, "viz.chars", "birth_date").status == "passed"
+    # a blurred photo of it: the blur merges the pen's strokes with the print, not run
+    from docfraud.examine.capture import Capture
+
+    soft = Capture({"white": cv2.GaussianBlur(forged.white, (0, 0), 3.0)}, name="soft",
+                   device="camera")
+    ex = examine(soft)
+    assert ex.capture_quality["class"] in ("blurred", "very_blurred")
+    res = _check(ex, "viz.glyphs", "birth_date")
+    assert res.status == "not_run" and "blurred" in res.reason
