@@ -699,7 +699,7 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
             dy = (cb[3] - rb[3]) / ctx.k
         res = layout_result(ctx, zone, dx, dy, lambda off: f"{zone.label} starts {off:.2f} mm "
                                                            "from where genuine documents print it")
-        if res.status == "failed" and line is None and not ctx.sharp and expected.strip():
+        if res.status == "failed" and line is None and not ctx.sharp and (expected or "").strip():
             res = _name_place_second_opinion(ctx, zone, cg, stroke, font, cap_mm, folder,
                                              ref_pen, rb[3], expected, res)
         out.append(res)
@@ -2099,6 +2099,20 @@ def check_uv_paper(ctx: Context) -> list[CheckResult]:
     return [result(ctx, "uv.paper", None, score,
                    message=f"the paper fluoresces under UV ({score:.1f} times the specimen)")]
 
+
+#: zone kind -> the checks its function may give (reported not run should the function fail)
+KIND_CHECKS: dict[str, tuple[str, ...]] = {
+    "viz_field": ("layout.offset_mm", "viz.text", "viz.chars", "viz.glyphs", "viz.background",
+                  "viz.print"),
+    "background": ("background.structure", "background.screen", "background.colour"),
+    "microprint": ("microprint.detail",), "portrait": ("layout.offset_mm", "portrait.edge",
+                                                       "portrait.overlay"),
+    "ghost_portrait": ("ghost.match",),
+    "mrz": ("mrz.read", "mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm",
+            "mrz.chars_mm"),
+    "ir_visible": ("ir.visible",), "ir_dropout": ("ir.dropout",), "uv_dull": ("uv.dull",),
+    "uv_pattern": ("uv.motif",),
+}
 
 #: zone kind -> its check
 BY_KIND: dict[str, Callable[[Context, Zone], list[CheckResult]]] = {

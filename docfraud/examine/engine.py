@@ -17,6 +17,7 @@ check that did not run, with the reason.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -27,8 +28,8 @@ import numpy as np
 
 from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, warp_to_reference
-from docfraud.compare.checks import (BY_KIND, SHARP_ENOUGH, Context, Thresholds,
-                                     check_print_sharpness, check_uv_paper)
+from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
+                                     check_print_sharpness, check_uv_paper, not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
@@ -37,6 +38,8 @@ from docfraud.findings import Finding, make
 from docfraud.mrz import parse
 from docfraud.specimens import Library, Specimen
 from docfraud.specimens.calibration import load_calibration, load_origins
+
+log = logging.getLogger(__name__)
 
 #: Capture quality below which fine-detail checks do not run: sharpness (SHARP_ENOUGH, from the
 #: checks) and resolution (dpi of the page in the capture).
@@ -318,7 +321,16 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     for zone in spec.zones_of(side=side):
         fn = BY_KIND.get(zone.kind)
         if fn is not None:
-            checks.extend(fn(ctx, zone))
+            try:
+                checks.extend(fn(ctx, zone))
+            except Exception as exc:  # noqa: BLE001 - one zone's fault must not lose the rest
+                # a fault in docfraud, not in the document: the zone's checks are reported
+                # not run, saying so, and the examination goes on (no personal data logged)
+                log.warning("checks of zone %s (%s) failed: %s", zone.id, spec.id,
+                            type(exc).__name__)
+                checks.extend(not_run(ctx, c, zone, "internal error in docfraud "
+                                                    f"({type(exc).__name__}); please report it")
+                              for c in KIND_CHECKS.get(zone.kind, ()))
     checks.extend(check_uv_paper(ctx))
     checks.append(check_print_sharpness(ctx, capture.device, quality["sharpness"]))
     for c in checks:

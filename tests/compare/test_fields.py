@@ -379,14 +379,13 @@ def _fits(crop: np.ndarray, expected: str) -> tuple:
     return worst_fit(scores), identity(scores)
 
 
-def test_a_digit_with_strokes_added_fits_its_glyph_worse_than_its_neighbours():
-    """A 1 made a 4 with a pen (nothing erased: the union of both) fits its own glyph worse
-    than the date's other digits fit theirs (viz.glyphs); the genuine date's digits fit
-    theirs alike."""
-    for blur in (1.5, 2.5):
-        genuine = field("23 MAR 1981", lines=True, blur=blur)
-        overwritten = np.minimum(genuine, field("23 MAR 1984", lines=True, blur=blur))
-        (fit_g, _), _ = _fits(genuine, "23 MAR 1981")
-        (fit_o, at), _ = _fits(overwritten, "23 MAR 1981")
-        assert fit_g > -0.1, (blur, fit_g)
-        assert fit_o < -0.2 and at == 10, (blur, fit_o, at)
+def test_a_digit_that_looks_like_another_is_left_to_viz_chars():
+    """A 1 made a 4 with a pen looks like a 4: viz.chars names it (the MRZ's 1 looks like a 4
+    there), and viz.glyphs leaves that digit out rather than call it reshaped. (A stroke that
+    leaves a digit looking like itself but fitting its glyph worse is the engine test
+    test_a_digit_made_another_with_a_pen_is_found.)"""
+    made4 = np.minimum(field("23 MAR 1981", lines=True, blur=1.5),
+                       field("23 MAR 1984", lines=True, blur=1.5))
+    (fit, at), (margin, pos, instead) = _fits(made4, "23 MAR 1981")
+    assert margin < 0 and instead == "4" and pos == 10
+    assert at != 10

@@ -617,3 +617,19 @@ def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
     assert ex.capture_quality["class"] in ("blurred", "very_blurred")
     res = _check(ex, "viz.glyphs", "birth_date")
     assert res.status == "not_run" and "blurred" in res.reason
+
+
+def test_a_check_that_fails_inside_docfraud_is_reported_not_run(monkeypatch):
+    """A fault in one zone's checks (a bug, not the document) leaves those checks not run,
+    saying so, and the rest of the examination stands."""
+    from docfraud.compare import checks as C
+
+    def broken(ctx, zone):
+        raise AttributeError("'NoneType' object has no attribute 'strip'")
+
+    monkeypatch.setitem(C.BY_KIND, "ghost_portrait", broken)
+    ex = examine(load_capture(SAMPLES / "0001.jpg"))
+    ghost = _check(ex, "ghost.match", "ghost")
+    assert ghost.status == "not_run" and "internal error" in ghost.reason
+    assert _check(ex, "portrait.overlay", "portrait").status == "passed"
+    assert ex.verdict == NO_ANOMALIES
