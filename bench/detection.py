@@ -51,6 +51,27 @@ def to_capture(images: dict[str, np.ndarray], name: str, device: str | None = No
     return Capture(out, {}, name, device=device)
 
 
+def print_rates(rows: list[dict], types: list[str], captures: list[str], what: str) -> None:
+    """The detection rate of each forgery type per capture kind, and the finding codes that
+    caught each type."""
+    print(f"Detection rate per {what} (documents whose flaws this capture can show):")
+    print("  " + f"{what.split()[-1]:24s}" + "".join(f"{c:>14s}" for c in captures))
+    for t in types:
+        cells = []
+        for cap in captures:
+            f = [r for r in rows if r["type"] == t and r["capture"] == cap and r["detectable"]]
+            d = sum(r["anomaly"] for r in f)
+            cells.append(f"{d:3d}/{len(f):<3d}{d / len(f):6.0%}" if f else f"{'n/a':>14s}")
+        print(f"  {t:24s}" + "".join(f"{c:>14s}" for c in cells))
+    print()
+    print(f"Finding codes that caught each {what.split()[-1]} (share of its detected documents):")
+    for t in types:
+        det = [r for r in rows if r["type"] == t and r["anomaly"]]
+        cnt = collections.Counter(c for r in det for c in r["codes"])
+        top = ", ".join(f"{c} {n / len(det):.0%}" for c, n in cnt.most_common(6)) if det else "-"
+        print(f"  {t:24s} {top}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--per-cell", type=int, default=6, help="documents per specimen, capture "
@@ -118,23 +139,7 @@ def main() -> None:
         fa = sum(r["anomaly"] for r in g)
         print(f"  {cap:7s} {fa:3d}/{len(g):<3d} = {fa / max(len(g), 1):6.1%}")
     print()
-    print("Detection rate per forgery type (documents whose flaws this capture can show):")
-    header = "  " + f"{'type':24s}" + "".join(f"{c:>14s}" for c in captures)
-    print(header)
-    for t in types:
-        cells = []
-        for cap in captures:
-            f = [r for r in rows if r["type"] == t and r["capture"] == cap and r["detectable"]]
-            d = sum(r["anomaly"] for r in f)
-            cells.append(f"{d:3d}/{len(f):<3d}{d / len(f):6.0%}" if f else f"{'n/a':>14s}")
-        print(f"  {t:24s}" + "".join(f"{c:>14s}" for c in cells))
-    print()
-    print("Finding codes that caught each type (share of its detected documents):")
-    for t in types:
-        det = [r for r in rows if r["type"] == t and r["anomaly"]]
-        cnt = collections.Counter(c for r in det for c in r["codes"])
-        top = ", ".join(f"{c} {n / len(det):.0%}" for c, n in cnt.most_common(6)) if det else "-"
-        print(f"  {t:24s} {top}")
+    print_rates(rows, types, captures, "forgery type")
     print()
     print("Time per examination (median, per document; a card's two sides together):")
     for cap in captures:

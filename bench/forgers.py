@@ -39,7 +39,6 @@ techniques the generator does not use.
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import random
 import sys
@@ -56,7 +55,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from detection import to_capture  # noqa: E402
+from detection import print_rates, to_capture  # noqa: E402
 
 from docfraud.examine.engine import examine_document  # noqa: E402
 from docfraud.examine.model import NO_ANOMALIES  # noqa: E402
@@ -510,22 +509,7 @@ def main() -> None:
                                  "detectable": all(n in lights for n in NEEDS[technique])})
             print(f"{sid} {cap}: done ({time.perf_counter() - t_start:.0f} s)", flush=True)
     print()
-    print("Detection rate per technique (verdict other than 'no anomalies'):")
-    print("  " + f"{'technique':24s}" + "".join(f"{c:>14s}" for c in captures))
-    for t in techniques:
-        cells = []
-        for cap in captures:
-            f = [r for r in rows if r["type"] == t and r["capture"] == cap and r["detectable"]]
-            d = sum(r["anomaly"] for r in f)
-            cells.append(f"{d:3d}/{len(f):<3d}{d / len(f):6.0%}" if f else f"{'n/a':>14s}")
-        print(f"  {t:24s}" + "".join(f"{c:>14s}" for c in cells))
-    print()
-    print("Finding codes that caught each technique (share of its detected documents):")
-    for t in techniques:
-        det = [r for r in rows if r["type"] == t and r["anomaly"]]
-        cnt = collections.Counter(c for r in det for c in r["codes"])
-        top = ", ".join(f"{c} {n / len(det):.0%}" for c, n in cnt.most_common(6)) if det else "-"
-        print(f"  {t:24s} {top}")
+    print_rates(rows, techniques, captures, "technique")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=0, default=str))
 
