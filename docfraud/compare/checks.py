@@ -278,6 +278,18 @@ def result(ctx: Context, check: str, zone: Zone | None, score: float | None, *,
     return res
 
 
+def _rect(p0: tuple[float, float], p1: tuple[float, float]
+          ) -> tuple[tuple[float, float], ...]:
+    """A rectangle (mm, rounded to 0.01) from two corners, as a finding's region.
+
+    >>> _rect((1.234, 2.0), (3.0, 4.5678))
+    ((1.23, 2.0), (3.0, 2.0), (3.0, 4.57), (1.23, 4.57))
+    """
+    (x0, y0), (x1, y1) = p0, p1
+    r = [round(float(v), 2) for v in (x0, y0, x1, y1)]
+    return ((r[0], r[1]), (r[2], r[1]), (r[2], r[3]), (r[0], r[3]))
+
+
 def not_run(ctx: Context, check: str, zone: Zone | None, reason: str) -> CheckResult:
     return CheckResult(check, zone.id if zone else "page", "not_run", reason=reason,
                        side=ctx.side, direction=CHECKS[check][0])
@@ -739,11 +751,18 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                 out.append(not_run(ctx, "viz.glyphs", zone, "capture too blurred to compare "
                                                             "each digit's strokes (CAP001)"))
             else:
-                out.append(result(ctx, "viz.glyphs", zone, fit,
-                                  message=f"a character of {zone.label}{at_char} fits its "
-                                          f"own glyph {-fit:.2f} worse than the field's others "
-                                          "do (strokes added or removed?)",
-                                  evidence={"expected": want, "position": at}))
+                res = result(ctx, "viz.glyphs", zone, fit,
+                             message=f"a character of {zone.label}{at_char} fits its own glyph "
+                                     f"{-fit:.2f} worse than the field's others do (strokes "
+                                     "added or removed?)",
+                             evidence={"expected": want, "position": at})
+                if res.finding is not None and at is not None:
+                    # the character's cell on the page (mm): the crop starts 0.5 mm out
+                    bx, _, _, _ = ctx.box(zone, 0.5)
+                    a, b = spans[at]
+                    _, zy, _, zh = zone.bbox_mm
+                    res.finding.region = _rect(((bx + a) / ctx.k, zy), ((bx + b) / ctx.k, zy + zh))
+                out.append(res)
     out.append(_viz_background(ctx, zone))
     # the ink, against the specimen's print of the same field
     if paper_why and cb is not None and rb is not None:
@@ -1837,7 +1856,7 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
     names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm")
     x0, _, x1, _ = ctx.box(zone)
     glyphs, pitches, rms, lefts = [], [], [], []
-    offsets: list[tuple[float, int, int]] = []  # (mm, line, position) of each line's worst
+    offsets: list[tuple] = []  # (mm, line, position, its cell in mm) of each line's worst
     for n, (yc, text) in enumerate(zip(centres, texts), 1):
         ya, yb = int((yc - 1.0 * cap_mm) * ctx.k), int((yc + 1.0 * cap_mm) * ctx.k)
         cap_line = measure_line(M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
@@ -1848,7 +1867,12 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
         pitches.append(cap_line.pitch_mm)
         rms.append(cap_line.baseline_rms_mm)
         if cap_line.char_offset_at is not None:
-            offsets.append((cap_line.char_offset_mm, n, cap_line.char_offset_at))
+            # where the character is on the page (mm): its cell, capital height and baseline
+            cx = x0 / ctx.k + cap_line.char_offset_x_mm
+            base = ya / ctx.k + cap_line.baseline_mm
+            half = cap_line.pitch_mm / 2
+            cell = ((cx - half, base - cap_line.cap_height_mm - 0.3), (cx + half, base + 0.3))
+            offsets.append((cap_line.char_offset_mm, n, cap_line.char_offset_at, cell))
         if ref_line is not None:
             if ctx.sharp:
                 lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
@@ -1873,13 +1897,16 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
         out.append(result(ctx, "mrz.baseline_mm", zone, float(max(rms)),
                           message="the MRZ characters wander off their baseline"))
         if offsets:
-            mm, line, at = max(offsets)
-            out.append(result(ctx, "mrz.chars_mm", zone, mm,
-                              message=f"MRZ line {line}, character {at + 1} "
-                                      f"({texts[line - 1][at]!r}), sits {mm:.2f} mm off the "
-                                      "place its line's pitch and baseline give it "
-                                      "(re-printed or pasted in?)",
-                              evidence={"line": line, "position": at + 1}))
+            mm, line, at, cell = max(offsets, key=lambda o: o[0])
+            res = result(ctx, "mrz.chars_mm", zone, mm,
+                         message=f"MRZ line {line}, character {at + 1} "
+                                 f"({texts[line - 1][at]!r}), sits {mm:.2f} mm off the "
+                                 "place its line's pitch and baseline give it "
+                                 "(re-printed or pasted in?)",
+                         evidence={"line": line, "position": at + 1})
+            if res.finding is not None:
+                res.finding.region = _rect(*cell)
+            out.append(res)
         else:
             out.append(not_run(ctx, "mrz.chars_mm", zone, "too few MRZ characters found"))
     else:

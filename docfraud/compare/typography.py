@@ -42,6 +42,7 @@ class LineTypography:
     glyphs: int  # how many glyphs were compared
     char_offset_mm: float = float("nan")  # the character furthest off its place on the line
     char_offset_at: int | None = None  # its position in the line
+    char_offset_x_mm: float = float("nan")  # its cell's middle, across the crop
 
 
 @lru_cache(maxsize=64)
@@ -231,7 +232,7 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
     first = min(range(len(glyphs)), key=lambda j: abs(centres[j] - first_x))
     # the character furthest off the line's own grid (its pitch and baseline as fitted, the
     # line's usual offset from them taken off): one re-printed or pasted in sits apart
-    off, off_at = float("nan"), None
+    off, off_at, off_x = float("nan"), None, float("nan")
     if len(places) >= 5:
         pos, dx, dy = (np.array(v, np.float64) for v in zip(*places))
         # what the line's own fit leaves: the fitted pitch's and slope's small errors grow
@@ -256,12 +257,13 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
         dist = np.hypot(residual(dx), residual(dy))
         j = int(np.argmax(dist))
         off, off_at = float(dist[j] / k), int(pos[j])
+        off_x = float((first_x + off_at * pitch) / k)
     return LineTypography(
         text=text, pitch_mm=float(pitch / k), cap_height_mm=float(cap / k), baseline_rms_mm=float(rms / k),
         slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[first][0] / k),
         baseline_mm=float(slope * first_x + icpt) / k,
         glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores),
-        char_offset_mm=off, char_offset_at=off_at)
+        char_offset_mm=off, char_offset_at=off_at, char_offset_x_mm=off_x)
 
 
 def split_lines(gray: np.ndarray, n_lines: int) -> list[np.ndarray]:

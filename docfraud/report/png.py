@@ -102,6 +102,21 @@ def annotated(ex: Examination, *, redact: bool = False, light: str = "white",
                 y = y0 + 16 if y1 - y0 >= 24 else y0 - 6 if y0 >= 20 else y1 + 16
                 cv2.putText(img, z.id, (int(pts[:, 0].min()) + 3, y),
                             cv2.FONT_HERSHEY_SIMPLEX, 0.5, COLOURS[st], 1, cv2.LINE_AA)
+        # a finding about one part of its zone (a character) marks that part
+        for f in ex.findings:
+            if not f.region or f.severity == "info":
+                continue
+            try:
+                zone_w, zone_h = spec.zone(f.field).bbox_mm[2:] if f.field else (0.0, 0.0)
+            except KeyError:
+                zone_w = zone_h = 0.0
+            xs = [x for x, _ in f.region]
+            ys = [y for _, y in f.region]
+            if (max(xs) - min(xs)) * (max(ys) - min(ys)) >= 0.4 * zone_w * zone_h:
+                continue
+            cv2.rectangle(img, (int(min(xs) * k) - 3, int(min(ys) * k) - 3),
+                          (int(max(xs) * k) + 3, int(max(ys) * k) + 3), COLOURS["failed"], 2,
+                          cv2.LINE_AA)
     banner = np.full((56, img.shape[1], 3), VERDICT_COLOURS.get(ex.verdict, (90, 90, 90)),
                      np.uint8)
     cv2.putText(banner, ex.verdict.upper(), (14, 38), cv2.FONT_HERSHEY_SIMPLEX, 1.0,

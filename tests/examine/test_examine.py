@@ -575,6 +575,9 @@ def test_an_mrz_character_pasted_in_off_its_place_is_found(genuine_reader):
     res = _check(ex, "mrz.chars_mm", "mrz")
     assert res.status == "failed" and res.finding.code == "TYP006", (res.score, res.threshold)
     assert res.finding.evidence["line"] == 2 and res.finding.evidence["position"] == 8
+    # the finding marks that character's cell on the page (mm)
+    xs = [x for x, _ in res.finding.region]
+    assert max(xs) - min(xs) < 3 and abs((min(xs) + max(xs)) / 2 - (5 + 7.5 * 2.54)) < 1.5
 
 
 def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
@@ -607,6 +610,8 @@ def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
     res = _check(ex, "viz.glyphs", "birth_date")
     assert res.status == "failed" and res.finding.code == "VIZ004", (res.score, res.threshold)
     assert res.finding.evidence["position"] == 8  # the 0 of 2017
+    xs = [x for x, _ in res.finding.region]  # the finding marks that character's cell
+    assert max(xs) - min(xs) < 3
     assert _check(ex, "viz.chars", "birth_date").status == "passed"
     # a blurred photo of it: the blur merges the pen's strokes with the print, not run
     from docfraud.examine.capture import Capture
