@@ -1462,10 +1462,10 @@ def char_identity(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[floa
 def worst_fit(scores: list[tuple[int, str, dict[str, float]]]) -> tuple[float, int | None]:
     """How much worse the worst-printed digit fits its own glyph than its field's digits do
     (from :func:`char_scores`): the least of each digit's correlation with its expected glyph
-    less the median of them all, and its position. A digit with strokes added by hand (a 1
-    made a 4, a 3 an 8) fits its glyph worse than the digits printed with it, though it may
-    still look more like itself than like any other (viz.chars); the capture's blur and light
-    lower them all alike. Letters are left out: a month's letters fit their glyphs less evenly
+    less the median of them all, and its position. A digit with strokes added by hand that
+    still looks more like itself than like any other (a stroke drawn across a 0, a 0 made an 8
+    where the 8 lies nearly inside it) passes viz.chars, but fits its glyph worse than the
+    digits printed with it; the capture's blur and light lower them all alike. Letters are left out: a month's letters fit their glyphs less evenly
     (an M less well than a 2). So is a digit that looks more like another digit than like its
     own: another digit printed there is viz.chars' finding, not a reshaped one. NaN with fewer
     than three digits.
