@@ -745,14 +745,15 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                                         "looks_like": instead}))
             fit, at = worst_fit(scores)
             at_char = f" (character {at + 1}, {want[at]!r})" if at is not None else ""
-            if sum(c in DIGITS for c in want) < 3:
-                pass  # viz.glyphs holds a field's digits to each other: nothing to hold here
-            elif ctx.quality in ("blurred", "very_blurred"):
+            # viz.glyphs holds a field's digits to each other: a field of fewer than three
+            # has nothing to hold
+            digits = sum(c in DIGITS for c in want)
+            if digits >= 3 and ctx.quality in ("blurred", "very_blurred"):
                 # a blur merges a pen's added strokes with the print, and a blurred photo's
                 # digits fit their glyphs unevenly (genuine ones down to -0.2)
                 out.append(not_run(ctx, "viz.glyphs", zone, "capture too blurred to compare "
                                                             "each digit's strokes (CAP001)"))
-            else:
+            elif digits >= 3:
                 res = result(ctx, "viz.glyphs", zone, fit,
                              message=f"a character of {zone.label}{at_char} fits its own glyph "
                                      f"{-fit:.2f} worse than the field's others do (strokes "
