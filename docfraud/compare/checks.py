@@ -2102,13 +2102,16 @@ def check_uv_pattern(ctx: Context, zone: Zone) -> list[CheckResult]:
 def check_print_sharpness(ctx: Context, device: str | None, sharpness: float) -> CheckResult:
     """print.sharpness: a page captured by a scanner or a full-page reader (fixed focus, the
     page pressed flat) that looks blurred is a soft print: a reprint made from a scan or a
-    photograph. Not run on camera captures, whose blur is the camera's."""
+    photograph. ``sharpness`` is held to what a perfect capture at the capture's resolution
+    keeps of the specimen's (a genuine page scanned at 200 dpi is soft by its resolution, not
+    its print). Not run on camera captures, whose blur is the camera's."""
     if device not in SCANNERS:
         return not_run(ctx, "print.sharpness", None,
                        "the capture device is a camera or not given (--device scanner)")
     return result(ctx, "print.sharpness", None, sharpness,
-                  message=f"the print is soft under a scanner (sharpness {sharpness:.3f} of the "
-                          "specimen's): a reprint, or the page was not flat")
+                  message=f"the print is soft under a scanner (sharpness {sharpness:.3f} of what "
+                          "the specimen keeps at this resolution): a reprint, or the page was "
+                          "not flat")
 
 
 def check_uv_paper(ctx: Context) -> list[CheckResult]:

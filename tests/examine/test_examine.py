@@ -638,3 +638,30 @@ def test_a_check_that_fails_inside_docfraud_is_reported_not_run(monkeypatch):
     assert ghost.status == "not_run" and "internal error" in ghost.reason
     assert _check(ex, "portrait.overlay", "portrait").status == "passed"
     assert ex.verdict == NO_ANOMALIES
+
+
+def test_a_genuine_page_scanned_at_200_dpi_is_not_a_soft_print():
+    """A flatbed's common 200 dpi setting: the page is soft by the scan's resolution, not its
+    print. print.sharpness holds it to what a perfect capture at 200 dpi keeps of the
+    specimen's sharpness, so it passes; a reprint scanned the same way stays softer."""
+    import random
+
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    def scanned(forgery):
+        rng = random.Random(f"200dpi-{forgery}")
+        images, _ = make_item(get_design("UTO/V-2024"), rng, forgery=forgery, capture_kind="scan",
+                              out_dpi=200, strength=0.5 if forgery else None)
+        imgs = next(iter(images.values()))
+        return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
+                       name="synthetic", device="scanner")
+
+    ex = examine(scanned(None))
+    assert ex.capture_quality["dpi"] < 220
+    res = _check(ex, "print.sharpness", "page")
+    assert res.status == "passed", (res.score, res.threshold)
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+    res = _check(examine(scanned("reprint")), "print.sharpness", "page")
+    assert res.status == "failed", (res.score, res.threshold)
