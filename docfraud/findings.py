@@ -413,8 +413,9 @@ _register("VIZ003", "Background disturbed under a visual-zone field", "error", "
 _register("VIZ004", "A character of a visual-zone field reshaped by hand", "error",
           "comparison", "reference specimen",
           "Look at the character under magnification and in raking light: strokes added with a "
-          "pen (a 3 made an 8, a 1 a 4) sit on top of the print in another ink, with another "
-          "edge; strokes scraped off leave the paper and background roughened.",
+          "pen (a stroke across a 0, a 0 closed into an 8) sit on top of the print in another "
+          "ink, with another edge; strokes scraped off leave the paper and background "
+          "roughened.",
           "One character of a date or number fits its own glyph in the field's font worse, "
           "against the other characters printed with it, than on genuine documents: a digit "
           "changed by adding or removing strokes.")
