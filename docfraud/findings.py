@@ -339,6 +339,15 @@ _register("BKG004", "Print soft under a scanner", "error", "comparison", "refere
           "capture is as soft as an out-of-focus photo: the document's own print is soft, as a "
           "counterfeit printed from a scan or photograph is.")
 
+_register("BKG005", "Print softer than the document's edge", "error", "comparison",
+          "reference specimen",
+          "Look at the MRZ and the fine lines with a loupe: print softer than the cut edge of "
+          "the page, on the document itself, marks a counterfeit printed from a scan or photo; "
+          "retake a sharp photo if the edge and the print were at different distances.",
+          "The MRZ's characters are more blurred than the document's cut edge in the same "
+          "capture, beyond what genuine captures show: the capture's blur cannot explain it, "
+          "so the print itself is soft.")
+
 # MICxxx: microprint
 _register("MIC001", "Microprint degraded", "error", "comparison", "reference specimen",
           "Read the microprint with a loupe: a reprint turns it into a blurred line.",
@@ -366,7 +375,8 @@ _register("POR003", "Ghost portrait does not match the portrait", "error", "comp
 _register("TYP001", "MRZ not printed in OCR-B", "error", "comparison", "ICAO 9303-3 §4.2",
           "Compare the MRZ characters with OCR-B (the shapes of 0, O, 1, <): a re-printed MRZ "
           "often uses another font.",
-          "The MRZ characters match the OCR-B glyphs less well than on genuine documents.")
+          "The MRZ characters match the OCR-B glyphs less well than on genuine documents (on a "
+          "sharp capture, glyph by glyph; on a blurred one, OCR-B blurred as the print is).")
 _register("TYP002", "MRZ character pitch wrong", "error", "comparison", "ICAO 9303-3 §4.2",
           "Measure the MRZ: 10 characters per inch (2.54 mm) on every genuine document.",
           "The distance between MRZ characters differs from the specimen's 2.54 mm.")

@@ -55,6 +55,7 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "mrz.baseline_mm": ("max", {"high": 0.15, "low": 0.25}, "TYP003"),
     "mrz.position_mm": ("max", {"high": 0.8, "low": 1.2}, "TYP004"),
     "mrz.chars_mm": ("max", {"high": 0.15, "low": 0.2}, "TYP006"),
+    "mrz.font_fit": ("min", {"high": 0.9, "low": 0.85}, "TYP001"),
     "viz.text": ("min", {"high": 0.5, "low": 0.4}, "VIZ001"),
     "viz.name": ("min", {"high": 0.75, "low": 0.75, "blurred": SOFT_NAME_AGREES,
                          "very_blurred": SOFT_NAME_AGREES}, "VIZ001"),
@@ -71,8 +72,15 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     # a page under a scanner or reader is in focus: as sharp as a camera capture must be to
     # count as sharp at all (SHARP_ENOUGH)
     "print.sharpness": ("min", {"high": SHARP_ENOUGH, "low": SHARP_ENOUGH}, "BKG004"),
+    # the MRZ's print no softer than the page's cut edge, within what genuine captures show
+    "print.blur_mm": ("max", {"high": 0.04, "low": 0.04}, "BKG005"),
     "mrz.read": ("min", {"high": 0.5, "low": 0.5}, "TYP005"),
 }
+
+#: The least share of an MRZ line's variation that OCR-B glyphs blurred by a Gaussian must
+#: explain for that blur to be the print's (print.blur_mm): genuine photos' lines fit at 0.9 or
+#: more; a very blurred photo's long shake fitted 0.19 and gave a blur three times its edge's.
+BLUR_FIT_MIN = 0.8
 
 #: Devices that hold the page flat at a fixed focus (flatbed scanners, full-page readers).
 SCANNERS = ("scanner",)
@@ -90,7 +98,8 @@ SLACK: dict[str, float] = {
     # a blurred photo's MRZ pitch is measured less exactly (its glyphs merge, its lines' faint
     # ends fade)
     "mrz.pitch_mm@blurred": 0.04, "mrz.pitch_mm@very_blurred": 0.05,
-    "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "mrz.chars_mm": 0.04, "viz.text": 0.12,
+    "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "mrz.chars_mm": 0.04, "mrz.font_fit": 0.03,
+    "viz.text": 0.12,
     "viz.name": 0.15,
     "viz.chars": 0.1, "viz.background": 0.3, "viz.extent": 0.12,
     # a blurred photo's characters are told apart less surely (genuine ZZA dates of the
@@ -99,7 +108,7 @@ SLACK: dict[str, float] = {
     "viz.glyphs": 0.08,
     "viz.print": 4.0, "ir.visible": 0.25, "ir.dropout": 0.05, "uv.dull": 0.5, "uv.paper": 0.5,
     "uv.motif": 0.15,
-    "print.sharpness": 0.0, "mrz.read": 0.5,
+    "print.sharpness": 0.0, "mrz.read": 0.5, "print.blur_mm": 0.015,
 }
 
 #: Bounds no calibrated threshold passes: a printed character that looks more like itself than
@@ -219,9 +228,13 @@ class Context:
         x0, y0, x1, y1 = self.box(zone, pad_mm)
         if self.covered[y0:y1, x0:x1].mean() < 250:
             return "the zone is not fully in the capture"
+        return "glare over the zone" if self.glare_hides(x0, y0, x1, y1, ink_only) else None
+
+    def glare_hides(self, x0: int, y0: int, x1: int, y1: int, ink_only: bool = False) -> bool:
+        """Whether glare hides what a box of the reference frame shows (see :meth:`usable`)."""
         glare = self.glare[y0:y1, x0:x1] > 0
         if glare.mean() <= 0.02:
-            return None
+            return False
         if ink_only:
             # the rows the specimen prints in, and as far as moved print may be (LINE_REACH_MM)
             ref = M.gray(self.ref["white"][y0:y1, x0:x1])
@@ -232,8 +245,8 @@ class Context:
             if under.mean() <= 0.02 or \
                     _ink_share(M.gray(self.cap["white"][y0:y1, x0:x1]), under) >= \
                     INK_KEPT * _ink_share(ref, under):
-                return None  # the print shows through: the glare is on the paper around it
-        return "glare over the zone"
+                return False  # the print shows through: the glare is on the paper around it
+        return True
 
     def personal_mask(self) -> np.ndarray:
         """Pixels of personalised zones (fields, portrait, ghost, signature, MRZ...)."""
@@ -1817,12 +1830,23 @@ def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray) -> float:
 
 
 def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
-    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm")
-    why = ctx.usable(zone, ink_only=True)
-    if why:
-        return [not_run(ctx, c, zone, why) for c in (*names, "mrz.read")]
+    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm",
+             "mrz.font_fit")
     centres = zone.params.get("line_centres_mm")
     cap_mm = float(zone.params.get("cap_height_mm", 2.5))
+    why = ctx.usable(zone, ink_only=True)
+    clear = None
+    if why == "glare over the zone" and centres and \
+            (not ctx.mrz_lines or len(centres) == len(ctx.mrz_lines)):
+        # a lamp's reflection over one line leaves the others to measure
+        x0, _, x1, _ = ctx.box(zone)
+        clear = [not ctx.glare_hides(x0, int((yc - cap_mm) * ctx.k), x1,
+                                     int((yc + cap_mm) * ctx.k), ink_only=True)
+                 for yc in centres]
+        if any(clear):
+            why = None
+    if why:
+        return [not_run(ctx, c, zone, why) for c in (*names, "mrz.read")]
     read = check_mrz_read(ctx, zone)
     if not ctx.mrz_lines:
         # the characters are unknown, but their pitch and the lines' place show in the ink
@@ -1831,13 +1855,14 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
             return [read] + [not_run(ctx, c, zone, "no MRZ was read") for c in names]
         lines = ["<" * n] * len(centres)
         out = [read] + [not_run(ctx, c, zone, "no MRZ was read: the characters are unknown")
-                        for c in ("mrz.glyphs", "mrz.baseline_mm", "mrz.chars_mm")]
-        return out + [r for r in _mrz_lines_measured(ctx, zone, centres, cap_mm, lines)
+                        for c in ("mrz.glyphs", "mrz.baseline_mm", "mrz.chars_mm",
+                                  "mrz.font_fit")]
+        return out + [r for r in _mrz_lines_measured(ctx, zone, centres, cap_mm, lines, clear)
                       if r.check in ("mrz.pitch_mm", "mrz.position_mm")]
     if not centres or len(centres) != len(ctx.mrz_lines):
         return [read] + [not_run(ctx, c, zone, "the specimen does not give the MRZ line "
                                  "positions") for c in names]
-    return [read] + _mrz_lines_measured(ctx, zone, centres, cap_mm, ctx.mrz_lines)
+    return [read] + _mrz_lines_measured(ctx, zone, centres, cap_mm, ctx.mrz_lines, clear)
 
 
 def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
@@ -1854,19 +1879,28 @@ def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
 
 
 def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: float,
-                        texts: list[str]) -> list[CheckResult]:
-    """The typography checks of the MRZ lines ``texts`` (placeholders when none was read)."""
-    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm")
+                        texts: list[str], clear: list[bool] | None = None) -> list[CheckResult]:
+    """The typography checks of the MRZ lines ``texts`` (placeholders when none was read);
+    ``clear``: which lines glare leaves to measure (all by default)."""
+    names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm",
+             "mrz.font_fit")
     x0, _, x1, _ = ctx.box(zone)
     glyphs, pitches, rms, lefts = [], [], [], []
+    blurs: list[float] = []  # the print's blur on each line as captured (mm)
+    fits: list[float] = []  # how well OCR-B so blurred fits each line
     offsets: list[tuple] = []  # (mm, line, position, its cell in mm) of each line's worst
     for n, (yc, text) in enumerate(zip(centres, texts), 1):
+        if clear is not None and not clear[n - 1]:
+            continue
         ya, yb = int((yc - 1.0 * cap_mm) * ctx.k), int((yc + 1.0 * cap_mm) * ctx.k)
-        cap_line = measure_line(M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
+        cap_line = measure_line(M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, ctx.spec.dpi,
+                                blur=True)
         ref_line = measure_line(M.gray(ctx.ref["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
         if cap_line is None:
             continue
         glyphs.append(cap_line.glyph_score)
+        blurs.append(cap_line.blur_mm)
+        fits.append(cap_line.blur_fit)
         pitches.append(cap_line.pitch_mm)
         rms.append(cap_line.baseline_rms_mm)
         if cap_line.char_offset_at is not None:
@@ -1892,6 +1926,22 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
     out = []
     if not glyphs:
         return [not_run(ctx, c, zone, "the MRZ characters could not be measured") for c in names]
+    # the print's blur, for print.blur_mm (run by the engine), where blurred OCR-B describes
+    # the print: not where a long shake or glare leaves a blur no Gaussian fits
+    good = [b for b, f in zip(blurs, fits) if np.isfinite(b) and f >= BLUR_FIT_MIN]
+    if good:
+        ctx.measurements[f"mrz.blur_mm:{zone.id}"] = float(np.median(good))
+    if ctx.quality == "very_blurred":
+        out.append(not_run(ctx, "mrz.font_fit", zone, "capture too blurred to tell OCR-B from "
+                                                      "another font"))
+    elif np.isfinite(fits).any():
+        fit = float(np.nanmin(fits))
+        out.append(result(ctx, "mrz.font_fit", zone, fit,
+                          message=f"the MRZ's print is not OCR-B as blurred as it is: sharp "
+                                  f"OCR-B glyphs blurred to the print's blur explain "
+                                  f"{fit:.0%} of it (another font?)"))
+    else:
+        out.append(not_run(ctx, "mrz.font_fit", zone, "too few MRZ characters found"))
     pitch_ref = float(zone.params.get("pitch_mm", ICAO_PITCH_MM))
     if ctx.sharp:
         g = float(np.nanmean(glyphs)) if np.isfinite(glyphs).any() else None
@@ -1922,7 +1972,9 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
         # the reference's (the same number of characters), where a line's faint ends fade
         # or glare or a fold runs past them. The pitch counts as wrong only where both say so
         spans = []
-        for yc, text in zip(centres, texts):
+        for j, (yc, text) in enumerate(zip(centres, texts)):
+            if clear is not None and not clear[j]:
+                continue
             ya, yb = int((yc - 1.0 * cap_mm) * ctx.k), int((yc + 1.0 * cap_mm) * ctx.k)
             stroke = max(9, int(0.5 * cap_mm * ctx.k) | 1)
             c = line_span_px(M.gray(ctx.cap["white"][ya:yb, x0:x1]), stroke)
@@ -2114,6 +2166,33 @@ def check_print_sharpness(ctx: Context, device: str | None, sharpness: float) ->
                           "not flat")
 
 
+def check_print_blur(ctx: Context, edge_blur_mm: float | None) -> CheckResult:
+    """print.blur_mm: how much softer the MRZ's print is than the document's cut edge, both
+    as captured (Gaussian sigma, mm). The edge is sharp whatever was printed on the page, so
+    its blur is the capture's (a camera's focus or shake, a scanner's optics); the print shows
+    that blur and its own softness. A counterfeit printed from a scan or a photograph is soft
+    itself, which a blurred photo otherwise hides in its own blur. The MRZ is measured against
+    sharp OCR-B glyphs placed where its characters were found (the MRZ checks)."""
+    zone = next(iter(ctx.spec.zones_of(side=ctx.side, kind="mrz")), None)
+    if zone is None:
+        return not_run(ctx, "print.blur_mm", None, "this side has no MRZ to measure the print on")
+    print_mm = ctx.measurements.get(f"mrz.blur_mm:{zone.id}")
+    if print_mm is None or not math.isfinite(print_mm):
+        return not_run(ctx, "print.blur_mm", zone, "the MRZ characters could not be measured, "
+                                                   "or blurred OCR-B does not fit them (a long "
+                                                   "shake, glare, another font)")
+    if edge_blur_mm is None:
+        return not_run(ctx, "print.blur_mm", zone,
+                       "the document's edge does not stand out from what is around it (a "
+                       "white scanner lid, or the page fills the image)")
+    score = print_mm - edge_blur_mm
+    return result(ctx, "print.blur_mm", zone, score,
+                  message=f"the MRZ's print is softer than the document's edge (blur "
+                          f"{print_mm:.3f} mm against {edge_blur_mm:.3f} mm): a reprint",
+                  evidence={"print_blur_mm": round(print_mm, 3),
+                            "edge_blur_mm": round(edge_blur_mm, 3)})
+
+
 def check_uv_paper(ctx: Context) -> list[CheckResult]:
     """The paper under UV, outside every zone that fluoresces on the specimen."""
     missing = _missing_light(ctx, "uv", "uv.paper", None)
@@ -2142,10 +2221,11 @@ KIND_CHECKS: dict[str, tuple[str, ...]] = {
                                                        "portrait.overlay"),
     "ghost_portrait": ("ghost.match",),
     "mrz": ("mrz.read", "mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm",
-            "mrz.chars_mm"),
+            "mrz.chars_mm", "mrz.font_fit"),
     "ir_visible": ("ir.visible",), "ir_dropout": ("ir.dropout",), "uv_dull": ("uv.dull",),
     "uv_pattern": ("uv.motif",),
 }
+# (print.sharpness, print.blur_mm and uv.paper belong to no zone kind: the engine runs them)
 
 #: zone kind -> its check
 BY_KIND: dict[str, Callable[[Context, Zone], list[CheckResult]]] = {

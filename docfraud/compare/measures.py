@@ -163,3 +163,91 @@ def halftone_energy(img: np.ndarray) -> float:
         return 0.0
     peak = np.sort(spec[band])[-max(4, band.sum() // 2000):].sum()
     return float(peak / total)
+
+
+def _edge_fit(profile: np.ndarray, page: np.ndarray, at: float) -> tuple[float, float, float]:
+    """The blur across a document's edge expected near ``at`` in ``profile``: the page's own
+    profile (``page``, the reference's print from ``at`` on) and a level of its own outside it,
+    shifted by up to 3 pixels and blurred by a Gaussian, the one that fits best (levels by
+    least squares). Returns (sigma, the step's height at the edge, rms misfit)."""
+    from scipy.ndimage import gaussian_filter1d
+
+    x = np.arange(len(profile), dtype=np.float64)
+    p = profile.astype(np.float64)
+    best = (np.inf, 0.0, 0.0, 0.0)  # (rms, sigma, step, shift)
+
+    def fit(d: float, s: float) -> None:
+        nonlocal best
+        edge = at + d
+        inside = np.clip(x - edge + 0.5, 0.0, 1.0)
+        a = gaussian_filter1d(np.interp(x - d, x, page) * inside, s, mode="nearest")
+        b = gaussian_filter1d(1.0 - inside, s, mode="nearest")
+        design = np.column_stack([np.ones_like(p), a, b])
+        coef, *_ = np.linalg.lstsq(design, p, rcond=None)
+        rms = float(np.sqrt(np.mean((design @ coef - p) ** 2)))
+        if rms < best[0]:
+            # the print's level right inside the edge against the level outside it
+            step = coef[1] * float(page[min(int(at) + 1, len(page) - 1)]) - coef[2]
+            best = (rms, s, float(step), d)
+
+    for d in np.arange(-3.0, 3.01, 1.0):  # coarse, then about the best
+        for s in np.arange(0.5, 10.01, 0.5):
+            fit(d, s)
+    d0, s0 = best[3], best[1]
+    for d in np.arange(d0 - 0.5, d0 + 0.51, 0.25):
+        for s in np.arange(max(s0 - 0.5, 0.1), s0 + 0.51, 0.1):
+            fit(d, s)
+    return best[1], best[2], best[0]
+
+
+def page_edge_blur(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarray,
+                   margin: int, min_step: float = 40.0) -> tuple[float | None, list[float]]:
+    """How blurred a capture is, measured on the document's physical edge: ``canvas`` is the
+    capture warped into the reference frame with ``margin`` pixels around the page (so the
+    page's edges run straight along ``margin`` and ``size - margin``), ``reference`` the
+    specimen's page in the same frame (what is printed near the edge), ``covered`` marks where
+    the capture has pixels. Along each side, the middle 80% of the rows (or columns) that the
+    capture covers give a median profile across the edge (the table's grain averages out),
+    and the page's print next to a level of its own outside, blurred, is fitted to it. A cut
+    page edge is sharp whatever was printed on the page, so its blur is the camera's and the
+    lens's alone. Returns the median of the sides' Gaussian sigmas (pixels), or None where
+    fewer than two sides stand out from what is around the page by ``min_step`` grey levels
+    (or just two that disagree); and the sigmas of the sides measured.
+
+    >>> page = np.full((200, 300), 235, np.uint8); page[30:170, 34:40] = 120  # a band
+    >>> canvas = page.copy(); canvas[:30] = canvas[170:] = 60; canvas[:, :30] = 60
+    >>> canvas[:, 270:] = 60
+    >>> canvas = cv2.GaussianBlur(canvas, (0, 0), 2.0)
+    >>> s, sides = page_edge_blur(canvas, page, np.full_like(canvas, 255), 30)
+    >>> round(s, 1), len(sides)
+    (2.0, 4)
+    >>> page_edge_blur(page, page, np.full((200, 300), 255, np.uint8), 30)
+    (None, [])
+    """
+    g = gray(canvas).astype(np.float32)
+    r = gray(reference).astype(np.float32)
+    H, W = g.shape
+    m = margin
+    h, w = H - 2 * m, W - 2 * m
+    ok = covered > 0
+    rows, cols = slice(m + h // 10, m + 9 * h // 10), slice(m + w // 10, m + 9 * w // 10)
+    strips = (  # (capture, reference, covered), each with the page from index ``m`` on
+        (g[rows, :2 * m], r[rows, :2 * m], ok[rows, :2 * m]),
+        (g[rows, W - 2 * m:][:, ::-1], r[rows, W - 2 * m:][:, ::-1], ok[rows, W - 2 * m:][:, ::-1]),
+        (g[:2 * m, cols].T, r[:2 * m, cols].T, ok[:2 * m, cols].T),
+        (g[H - 2 * m:, cols][::-1].T, r[H - 2 * m:, cols][::-1].T, ok[H - 2 * m:, cols][::-1].T),
+    )
+    sigmas = []
+    for strip, ref, inside in strips:
+        full = inside.all(axis=1)  # profiles that lie wholly inside the capture
+        if full.sum() < max(10, 0.3 * len(full)):
+            continue
+        s, step, misfit = _edge_fit(np.median(strip[full], axis=0),
+                                    np.median(ref[full], axis=0), float(m))
+        if abs(step) >= min_step and misfit < 0.12 * abs(step) and s < 9.9:
+            sigmas.append(round(float(s), 3))
+    # the median side: an object on the table against one side, or its shadow, spoils that
+    # side's fit (a phone's shake blurs one way more than the other, which calibration sees)
+    if len(sigmas) < 2 or (len(sigmas) == 2 and max(sigmas) > 1.6 * min(sigmas)):
+        return None, sigmas
+    return float(np.median(sigmas)), sigmas

@@ -14,6 +14,7 @@ a wandering baseline or a shifted position.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+from scipy.optimize import minimize_scalar
 
 OCRB = Path(__file__).resolve().parents[1] / "data" / "OCRB.otf"
 CAP_EM = 0.701
@@ -43,6 +45,8 @@ class LineTypography:
     char_offset_mm: float = float("nan")  # the character furthest off its place on the line
     char_offset_at: int | None = None  # its position in the line
     char_offset_x_mm: float = float("nan")  # its cell's middle, across the crop
+    blur_mm: float = float("nan")  # the Gaussian blur (sigma) of the print as captured
+    blur_fit: float = float("nan")  # how well OCR-B blurred by it fits the print (R squared)
 
 
 @lru_cache(maxsize=64)
@@ -125,8 +129,10 @@ def _components(ink: np.ndarray, min_area: int) -> list[tuple[int, int, int, int
 
 
 def measure_line(gray: np.ndarray, text: str, dpi: float,
-                 nominal_pitch_mm: float | None = ICAO_PITCH_MM) -> LineTypography | None:
-    """Measure one MRZ line in a grey crop holding just that line (dark text on light)."""
+                 nominal_pitch_mm: float | None = ICAO_PITCH_MM, blur: bool = False
+                 ) -> LineTypography | None:
+    """Measure one MRZ line in a grey crop holding just that line (dark text on light);
+    ``blur``: also how blurred its print is (:func:`glyph_blur`, ``blur_mm``)."""
     k = dpi / 25.4
     # dark strokes over their local background (robust to uneven light and pale patterns)
     g = gray.astype(np.float32)
@@ -203,6 +209,7 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
     # glyph conformity: each expected character against the OCR-B template at its place
     scores = []
     places = []  # (position, across, down): where each glyph sits against its cell's place
+    pasted = []  # (template, left, top) of each glyph found, for the print's blur
     inv = 255 - gray
     for i, ch in enumerate(text):
         # fillers count for where the characters sit (a check digit after a run of them is
@@ -227,6 +234,8 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
             sx, sy = _peak_offset(res, mx, my)
             places.append((i, x0 + mx + sx + tpl.shape[1] / 2 - ox - cx,
                            y0 + my + sy + tpl.shape[0] - oy - base))
+            if ch != "<":
+                pasted.append((tpl, x0 + mx + sx, y0 + my + sy))
     # the first character's left edge (the component that is the line's first character, not a
     # speck or the page edge before it)
     first = min(range(len(glyphs)), key=lambda j: abs(centres[j] - first_x))
@@ -258,12 +267,74 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
         j = int(np.argmax(dist))
         off, off_at = float(dist[j] / k), int(pos[j])
         off_x = float((first_x + off_at * pitch) / k)
+    fit = glyph_blur(gray, pasted) if blur else (float("nan"), float("nan"))
     return LineTypography(
         text=text, pitch_mm=float(pitch / k), cap_height_mm=float(cap / k), baseline_rms_mm=float(rms / k),
         slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[first][0] / k),
         baseline_mm=float(slope * first_x + icpt) / k,
         glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores),
-        char_offset_mm=off, char_offset_at=off_at, char_offset_x_mm=off_x)
+        char_offset_mm=off, char_offset_at=off_at, char_offset_x_mm=off_x,
+        blur_mm=fit[0] / k, blur_fit=fit[1])
+
+
+def glyph_blur(gray: np.ndarray, pasted: list[tuple[np.ndarray, float, float]]
+               ) -> tuple[float, float]:
+    """The Gaussian blur (sigma, in pixels) that best turns sharp OCR-B glyphs, pasted where
+    they were found (``(template, left, top)``, ink = 1.0), into the grey crop ``gray``: the
+    line's print as captured, the print's own softness and the capture's blur together; and
+    how much of the crop's variation around the glyphs the blurred glyphs explain (R squared:
+    another font fits worse at any blur). NaNs with fewer than five glyphs.
+
+    >>> tpl = np.zeros((20, 12), np.float32); tpl[:, 4:8] = 1.0  # a bar
+    >>> img = np.full((40, 60), 230.0, np.float32)
+    >>> for x in (10, 30): img[10:30, x + 4:x + 8] = 30.0
+    >>> img = cv2.GaussianBlur(img, (0, 0), 1.5)
+    >>> glyphs = [(tpl, x, 10.0) for x in (10, 30)] * 3
+    >>> sigma, r2 = glyph_blur(img, glyphs)
+    >>> round(sigma, 1), r2 > 0.99
+    (1.5, True)
+    """
+    if len(pasted) < 5:
+        return float("nan"), float("nan")
+    H, W = gray.shape[:2]
+    ideal = np.zeros((H, W), np.float32)
+    band = np.zeros((H, W), bool)
+    for tpl, left, top in pasted:
+        # sub-pixel placement: the template shifted by its fractional offset, then pasted
+        ix, iy = int(math.floor(left)), int(math.floor(top))
+        th, tw = tpl.shape
+        pad = np.zeros((th + 2, tw + 2), np.float32)
+        pad[1:-1, 1:-1] = tpl
+        shift = np.float32([[1, 0, left - ix], [0, 1, top - iy]])
+        moved = cv2.warpAffine(pad, shift, (tw + 2, th + 2), flags=cv2.INTER_LINEAR)
+        ya, xa = iy - 1, ix - 1
+        y0, x0 = max(ya, 0), max(xa, 0)
+        y1, x1 = min(ya + th + 2, H), min(xa + tw + 2, W)
+        if y1 <= y0 or x1 <= x0:
+            continue
+        ideal[y0:y1, x0:x1] = np.maximum(ideal[y0:y1, x0:x1],
+                                         moved[y0 - ya:y1 - ya, x0 - xa:x1 - xa])
+        band[max(y0 - th // 3, 0):y1 + th // 3, max(x0 - th // 3, 0):x1 + th // 3] = True
+    band[1::2] = False  # every other row and column is enough, and four times as quick
+    band[:, 1::2] = False
+    yy, xx = np.nonzero(band)
+    if len(yy) < 100:
+        return float("nan"), float("nan")
+    g = gray.astype(np.float32)[yy, xx]
+    # the paper's light may vary along the line: a plane under the ink
+    base = np.column_stack([np.ones(len(yy), np.float32), xx / W, yy / H]).astype(np.float32)
+
+    def misfit(sigma: float) -> float:
+        blurred = cv2.GaussianBlur(ideal, (0, 0), sigma) if sigma > 0.05 else ideal
+        design = np.column_stack([base, blurred[yy, xx]])
+        coef = np.linalg.lstsq(design.T @ design, design.T @ g, rcond=None)[0]
+        return float(((design @ coef - g) ** 2).mean())
+
+    grid = np.arange(0.0, 8.01, 1.0)  # coarse, then a bounded search about the best
+    j = int(np.argmin([misfit(s) for s in grid]))
+    best = minimize_scalar(misfit, bounds=(grid[max(j - 1, 0)], grid[min(j + 1, len(grid) - 1)]),
+                           method="bounded", options={"xatol": 0.02})
+    return float(best.x), float(1.0 - best.fun / max(float(g.var()), 1e-6))
 
 
 def split_lines(gray: np.ndarray, n_lines: int) -> list[np.ndarray]:

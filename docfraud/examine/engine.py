@@ -29,7 +29,7 @@ import numpy as np
 from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, warp_to_reference
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
-                                     check_print_sharpness, check_uv_paper, not_run)
+                                     check_print_blur, check_print_sharpness, check_uv_paper, not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 #: Below this sharpness (against the reference) printed characters are not compared at all.
 SHARP_TEXT = 0.015
 MIN_DPI = 180
+#: How much of what lies around the page (mm) the page-edge blur is measured on.
+EDGE_MARGIN_MM = 3.0
 #: How far past its threshold a single failed check must be to count as a strong indicator on
 #: its own (in units of the threshold).
 STRONG_MARGIN = 1.0
@@ -149,6 +151,22 @@ def glare_mask(cap_gray: np.ndarray, ref_gray: np.ndarray, px_per_mm: float) -> 
     solid = cv2.blur(sat, (win, win)) >= 0.6
     glare = (solid & (cap_gray >= 252) & (ref_gray < 245)).astype(np.uint8) * 255
     return cv2.dilate(glare, np.ones((9, 9), np.uint8))
+
+
+def _edge_blur_mm(white: np.ndarray, reference: np.ndarray, homography: np.ndarray,
+                  px_per_mm: float) -> float | None:
+    """The capture's own blur (Gaussian sigma, mm on the page) measured on the document's cut
+    edge against what lies around it (:func:`docfraud.compare.measures.page_edge_blur`); None
+    where the edge does not stand out (a white scanner lid) or the page fills the frame."""
+    m = max(8, int(round(EDGE_MARGIN_MM * px_per_mm)))
+    shift = np.array([[1, 0, m], [0, 1, m], [0, 0, 1]], np.float64) @ homography
+    out = (reference.shape[1] + 2 * m, reference.shape[0] + 2 * m)
+    canvas = cv2.warpPerspective(M.gray(white), shift, out, flags=cv2.INTER_LINEAR)
+    ones = np.full(white.shape[:2], 255, np.uint8)
+    inside = cv2.warpPerspective(ones, shift, out, flags=cv2.INTER_NEAREST)
+    page = cv2.copyMakeBorder(M.gray(reference), m, m, m, m, cv2.BORDER_CONSTANT, value=0)
+    sigma, _ = M.page_edge_blur(canvas, page, cv2.erode(inside, np.ones((3, 3), np.uint8)), m)
+    return None if sigma is None else sigma / px_per_mm
 
 
 def _quality(cap_white: np.ndarray, ref_white: np.ndarray, covered: np.ndarray,
@@ -301,6 +319,9 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     ref_lights = {k: (cv2.cvtColor(v, cv2.COLOR_BGR2GRAY) if k == "ir" else v)
                   for k, v in ref.items()}
     quality = _quality(cap["white"], ref["white"], covered, a, spec)
+    edge_blur = _edge_blur_mm(capture.white, ref["white"], a.homography, spec.px_per_mm)
+    if edge_blur is not None:
+        quality["edge_blur_mm"] = edge_blur
     glare = glare_mask(M.gray(cap["white"]), M.gray(ref["white"]), spec.px_per_mm)
     sharp = quality["sharpness"] >= SHARP_ENOUGH and quality["dpi"] >= MIN_DPI
     # classes with thresholds of their own: sharp scans and reader images; softer but still
@@ -341,6 +362,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                               for c in KIND_CHECKS.get(zone.kind, ()))
     checks.extend(check_uv_paper(ctx))
     checks.append(check_print_sharpness(ctx, capture.device, quality["sharpness_at_dpi"]))
+    checks.append(check_print_blur(ctx, edge_blur))
     for c in checks:
         if c.finding is not None:
             findings.append(c.finding)

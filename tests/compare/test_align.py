@@ -94,3 +94,30 @@ def test_mrz_anchor_aligns_where_features_are_not_used():
     vref = _reference(visa, visa.mrz_side or visa.sides[0].name)["white"]
     assert _mrz_anchored(gray, cv2.cvtColor(vref, cv2.COLOR_BGR2GRAY),
                          _mrz_anchor(spec, "back", reading), visa.dpi) is None
+
+
+def test_page_edge_blur_is_the_capture_blur_not_the_print():
+    """The page's cut edge shows the capture's blur only: a page whose print is soft (a
+    reprint) but whose edge is sharp measures the capture's sigma, and a page with no
+    contrast against what is around it measures nothing."""
+    from docfraud.compare.measures import page_edge_blur
+
+    rng = np.random.default_rng(3)
+    page = np.full((260, 360), 236, np.uint8)
+    for y in range(40, 220, 9):  # printed lines near every edge
+        page[y:y + 2, 42:318] = 90
+    page[40:220, 44:48] = 120
+    soft = cv2.GaussianBlur(page, (0, 0), 2.5)  # the print softened, the page edge is not
+    for capture_sigma in (1.0, 2.0):
+        canvas = np.full_like(page, 70)
+        canvas[40:220, 40:320] = soft[40:220, 40:320]
+        canvas = cv2.GaussianBlur(canvas, (0, 0), capture_sigma)
+        canvas = np.clip(canvas + rng.normal(0, 2, canvas.shape), 0, 255).astype(np.uint8)
+        ref = np.zeros_like(page)
+        ref[40:220, 40:320] = page[40:220, 40:320]
+        s, sides = page_edge_blur(canvas, ref, np.full_like(page, 255), 40)
+        assert s is not None and abs(s - capture_sigma) < 0.35, (capture_sigma, sides)
+    flat = np.full_like(page, 236)
+    assert page_edge_blur(flat, ref, np.full_like(page, 255), 40)[0] is None
+    uncovered = np.zeros_like(page)  # the capture covers none of the edges
+    assert page_edge_blur(canvas, ref, uncovered, 40)[0] is None

@@ -111,3 +111,24 @@ def test_a_character_pasted_in_off_its_place_is_found():
                                                           cell[:cell.shape[0] - dy])
         m = measure_line(cv2.GaussianBlur(img, (0, 0), 0.6), TEXT, DPI)
         assert m.char_offset_at == 20 and m.char_offset_mm > 0.1, (dx, dy, m.char_offset_mm)
+
+
+def test_glyph_blur_measures_the_print_blur():
+    """measure_line(blur=True) finds the Gaussian blur of a line's print: sharp OCR-B glyphs
+    placed where the characters were found, blurred until they match."""
+    found = []
+    for sigma in (0.8, 1.6, 3.0):
+        m = measure_line(line(blur=sigma), TEXT, DPI, blur=True)
+        found.append(m.blur_mm * K)
+    assert all(abs(f - s) < 0.2 for f, s in zip(found, (0.8, 1.6, 3.0))), found
+    assert np.isnan(measure_line(line(), TEXT, DPI).blur_mm)  # only when asked
+
+
+def test_blur_fit_tells_another_font_at_any_blur():
+    """OCR-B blurred to the print's blur explains a blurred OCR-B line almost wholly, a line in
+    another monospaced font much less, however blurred."""
+    for sigma in (1.0, 2.5):
+        ocrb = measure_line(line(blur=sigma), TEXT, DPI, blur=True)
+        other = measure_line(line(font=MONO, blur=sigma), TEXT, DPI, blur=True)
+        assert ocrb.blur_fit > 0.95, (sigma, ocrb.blur_fit)
+        assert other is None or other.blur_fit < ocrb.blur_fit - 0.08, (sigma, other.blur_fit)

@@ -665,3 +665,91 @@ def test_a_genuine_page_scanned_at_200_dpi_is_not_a_soft_print():
     assert ex.verdict == NO_ANOMALIES, ex.reasons
     res = _check(examine(scanned("reprint")), "print.sharpness", "page")
     assert res.status == "failed", (res.score, res.threshold)
+
+
+def _photo(forgery, seed, sid="UTO/V-2024", capture_strength=0.5, options=None):
+    import random
+
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    rng = random.Random(f"phone-{forgery}-{seed}")
+    images, label = make_item(get_design(sid), rng, forgery=forgery, capture_kind="phone",
+                              strength=0.6 if forgery else None,
+                              capture_strength=capture_strength, options=options)
+    side, imgs = list(images.items())[-1]
+    return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
+                   name="synthetic", device="camera")
+
+
+def test_a_reprint_photographed_is_softer_than_its_edge_a_genuine_page_not():
+    """A phone photo's blur hides a reprint's soft print, but the document's cut edge shows the
+    camera's own blur: print.blur_mm holds the MRZ's blur to the edge's. A genuine page's
+    print is as sharp as its edge; a reprint's is softer (BKG005)."""
+    ex = examine(_photo(None, 1))
+    res = _check(ex, "print.blur_mm", "mrz")
+    assert res.status == "passed", (res.score, res.threshold)
+    assert ex.capture_quality["edge_blur_mm"] > 0.03
+    fake = examine(_photo("reprint", 1))
+    res = _check(fake, "print.blur_mm", "mrz")
+    assert res.status == "failed", (res.score, res.threshold)
+    assert "BKG005" in {f.code for f in fake.findings} and fake.verdict != NO_ANOMALIES
+
+
+def test_print_blur_not_run_without_an_edge_or_an_mrz():
+    """Where the page fills the image there is no edge to measure the camera's blur on; a
+    card's front has no MRZ to measure the print on: print.blur_mm says so, it does not pass."""
+    from docfraud.examine.capture import Capture
+
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    ex = examine(cap)
+    assert _check(ex, "print.blur_mm", "mrz").status == "passed"  # the reader's dark glass
+    ys, xs = np.nonzero(cv2.cvtColor(cap.white, cv2.COLOR_BGR2GRAY) > 120)  # the page
+    inner = cap.white[ys.min() + 20: ys.max() - 20, xs.min() + 20: xs.max() - 20]
+    ex = examine(Capture({"white": inner.copy()}, name="cropped", device="camera"))
+    res = _check(ex, "print.blur_mm", "mrz")
+    assert res.status == "not_run" and "edge" in res.reason, res
+    exams = examine_document([load_capture(SAMPLES / "0007-front.jpg"),
+                              load_capture(SAMPLES / "0007-back.jpg")])
+    res = next(c for c in exams[0].checks if c.check == "print.blur_mm")
+    assert res.status == "not_run" and "no MRZ" in res.reason
+
+
+def test_an_mrz_in_another_font_does_not_fit_blurred_ocr_b():
+    """On a blurred photo the OCR-B templates cannot be compared sharp (mrz.glyphs does not
+    run), but OCR-B blurred as much as the print fits a genuine MRZ and not one re-printed in
+    another monospaced font (mrz.font_fit, TYP001)."""
+    ex = examine(_photo(None, 2, capture_strength=0.3))
+    assert ex.capture_quality["class"] in ("low", "blurred"), ex.capture_quality
+    assert _check(ex, "mrz.font_fit", "mrz").status == "passed"
+    fake = examine(_photo("mrz_font", 2, capture_strength=0.3,
+                          options={"forger": {"how": "font", "cap_scale": 1.0}}))
+    res = _check(fake, "mrz.font_fit", "mrz")
+    assert res.status == "failed", (res.score, res.threshold)
+    assert "TYP001" in {f.code for f in fake.findings}
+
+
+def test_glare_over_one_mrz_line_leaves_the_other_measured(genuine_reader):
+    """A lamp's reflection that washes out one MRZ line's print: the other line is still
+    measured (pitch, position, the print's blur), rather than the whole MRZ not run."""
+    from docfraud.examine.capture import Capture
+    from docfraud.specimens import Library
+
+    spec = Library().get("UTO/P-2024")
+    zone = next(iter(spec.zones_of(kind="mrz")))
+    top = zone.params["line_centres_mm"][0]
+    cap_mm = float(zone.params.get("cap_height_mm", 2.5))
+    x, _, w, _ = zone.bbox_mm
+    k = spec.px_per_mm
+    band = np.float32([[[x * k, (top - cap_mm) * k]], [[(x + w) * k, (top + cap_mm) * k]]])
+    inv = np.linalg.inv(genuine_reader.homography)
+    (x0, y0), (x1, y1) = cv2.perspectiveTransform(band, inv).reshape(2, 2).astype(int)
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    white = cap.white.copy()
+    white[y0:y1, x0 + (x1 - x0) // 3:x1] = 255  # the first line's right two thirds
+    ex = examine(Capture({"white": white}, name="glare", device="scanner"))
+    assert "CAP002" in {f.code for f in ex.findings}
+    for name in ("mrz.pitch_mm", "mrz.position_mm"):
+        res = _check(ex, name, "mrz")
+        assert res.status == "passed", (name, res.reason)
