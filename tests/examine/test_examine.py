@@ -719,7 +719,7 @@ def test_print_blur_not_run_without_an_edge_or_an_mrz():
 def test_an_mrz_in_another_font_does_not_fit_blurred_ocr_b():
     """On a blurred photo the OCR-B templates cannot be compared sharp (mrz.glyphs does not
     run), but OCR-B blurred as much as the print fits a genuine MRZ and not one re-printed in
-    another monospaced font (mrz.font_fit, TYP001)."""
+    another monospaced font (mrz.font_fit, TYP001, advisory: reported, not in the verdict)."""
     ex = examine(_photo(None, 2, capture_strength=0.3))
     assert ex.capture_quality["class"] in ("low", "blurred"), ex.capture_quality
     assert _check(ex, "mrz.font_fit", "mrz").status == "passed"
