@@ -135,7 +135,7 @@ LIMITS: dict[str, float] = {"viz.chars": 0.0, "viz.extent": 0.15,
 #: (ROC AUC below 0.65), so letting them decide would only raise false alarms.
 #: mrz.font_fit too: a phone's shake is no Gaussian, and genuine shaken photos' MRZs fitted
 #: blurred OCR-B as poorly as another font does (0.84; held-out seeds 12300 and 12500: four
-#: false alarms, and no forgery it alone caught).
+#: false alarms on phone photos, one MRZ font it alone caught).
 ADVISORY = {"mrz.baseline_mm", "portrait.edge", "viz.print", "background.colour", "ir.dropout",
             "mrz.font_fit"}
 
