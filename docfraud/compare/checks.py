@@ -98,7 +98,8 @@ SLACK: dict[str, float] = {
     # a blurred photo's MRZ pitch is measured less exactly (its glyphs merge, its lines' faint
     # ends fade)
     "mrz.pitch_mm@blurred": 0.04, "mrz.pitch_mm@very_blurred": 0.05,
-    "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "mrz.chars_mm": 0.04, "mrz.font_fit": 0.03,
+    "mrz.baseline_mm": 0.05, "mrz.position_mm": 0.35, "mrz.chars_mm": 0.04,
+    "mrz.font_fit": 0.03,
     # a blurred photo's genuine MRZ fits blurred OCR-B less evenly (held-out seed 12300: down
     # to 0.92 where calibration's blurred photos saw 0.94; another font 0.85 to 0.89)
     "mrz.font_fit@blurred": 0.06,

@@ -29,7 +29,8 @@ import numpy as np
 from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, warp_to_reference
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
-                                     check_print_blur, check_print_sharpness, check_uv_paper, not_run)
+                                     check_print_blur, check_print_sharpness, check_uv_paper,
+                                     not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
@@ -319,7 +320,11 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     ref_lights = {k: (cv2.cvtColor(v, cv2.COLOR_BGR2GRAY) if k == "ir" else v)
                   for k, v in ref.items()}
     quality = _quality(cap["white"], ref["white"], covered, a, spec)
-    edge_blur = _edge_blur_mm(capture.white, ref["white"], a.homography, spec.px_per_mm)
+    try:
+        edge_blur = _edge_blur_mm(capture.white, ref["white"], a.homography, spec.px_per_mm)
+    except Exception as exc:  # noqa: BLE001 - a measurement's fault must not lose the rest
+        log.warning("page edge blur of %s failed: %s", spec.id, type(exc).__name__)
+        edge_blur = None  # print.blur_mm then says the edge could not be measured
     if edge_blur is not None:
         quality["edge_blur_mm"] = edge_blur
     glare = glare_mask(M.gray(cap["white"]), M.gray(ref["white"]), spec.px_per_mm)
