@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 from skimage.color import deltaE_ciede2000, rgb2lab
 
 
@@ -170,8 +171,6 @@ def _edge_fit(profile: np.ndarray, page: np.ndarray, at: float) -> tuple[float, 
     profile (``page``, the reference's print from ``at`` on) and a level of its own outside it,
     shifted by up to 3 pixels and blurred by a Gaussian, the one that fits best (levels by
     least squares). Returns (sigma, the step's height at the edge, rms misfit)."""
-    from scipy.ndimage import gaussian_filter1d
-
     x = np.arange(len(profile), dtype=np.float64)
     p = profile.astype(np.float64)
     best = (np.inf, 0.0, 0.0, 0.0)  # (rms, sigma, step, shift)
@@ -233,7 +232,8 @@ def page_edge_blur(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarra
     rows, cols = slice(m + h // 10, m + 9 * h // 10), slice(m + w // 10, m + 9 * w // 10)
     strips = (  # (capture, reference, covered), each with the page from index ``m`` on
         (g[rows, :2 * m], r[rows, :2 * m], ok[rows, :2 * m]),
-        (g[rows, W - 2 * m:][:, ::-1], r[rows, W - 2 * m:][:, ::-1], ok[rows, W - 2 * m:][:, ::-1]),
+        (g[rows, W - 2 * m:][:, ::-1], r[rows, W - 2 * m:][:, ::-1],
+         ok[rows, W - 2 * m:][:, ::-1]),
         (g[:2 * m, cols].T, r[:2 * m, cols].T, ok[:2 * m, cols].T),
         (g[H - 2 * m:, cols][::-1].T, r[H - 2 * m:, cols][::-1].T, ok[H - 2 * m:, cols][::-1].T),
     )
