@@ -753,3 +753,29 @@ def test_glare_over_one_mrz_line_leaves_the_other_measured(genuine_reader):
     for name in ("mrz.pitch_mm", "mrz.position_mm"):
         res = _check(ex, name, "mrz")
         assert res.status == "passed", (name, res.reason)
+
+
+def test_a_portrait_edge_not_found_on_a_blurred_photo_is_not_guessed(genuine_reader, monkeypatch):
+    """Where the portrait's edges give no answer for a direction, a phase correlation of the
+    crops' edges stands in on a sharp capture (the background's lines lead it); on a blurred
+    one the two faces' contents lead it, and it is not used: the portrait's place is then the
+    edges' answer alone."""
+    import docfraud.compare.checks as C
+
+    real = cv2.phaseCorrelate
+    monkeypatch.setattr(C, "portrait_edge_offsets", lambda *a, **k: (None, 0.0))
+
+    def confident_and_wrong(a, b, win=None):
+        if a.shape[0] > 300:  # the portrait's crop, not the other checks' smaller ones
+            return (15.0, 0.0), 0.6
+        return real(a, b, win)
+
+    monkeypatch.setattr(cv2, "phaseCorrelate", confident_and_wrong)
+    sharp = examine(load_capture(SAMPLES / "0001.jpg", find_siblings=False))
+    assert sharp.capture_quality["class"] not in ("blurred", "very_blurred")
+    res = _check(sharp, "layout.offset_mm", "portrait")
+    assert res.status == "failed" and res.score > 1.0, (res.score, res.threshold)
+    blurred = examine(_photo(None, 3, capture_strength=0.9))
+    assert blurred.capture_quality["class"] in ("blurred", "very_blurred")
+    res = _check(blurred, "layout.offset_mm", "portrait")
+    assert res.status == "passed" and res.score < 0.1, (res.score, res.threshold)
