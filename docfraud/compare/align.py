@@ -222,6 +222,46 @@ def _mrz_anchored(cap_gray: np.ndarray, ref_gray: np.ndarray,
                      {"ecc": cc, "page_fraction": frac})
 
 
+def outline_alignment(capture: np.ndarray, reference: np.ndarray, quad: np.ndarray
+                      ) -> Alignment | None:
+    """An alignment from the page's outline (``quad``: its corners in the capture, TL, TR, BR,
+    BL, in any rotation), refined coarse to fine by ECC over the whole page: of the quad's
+    turns whose sides fit the reference's aspect, the one that correlates best; None where
+    none converges to MIN_ANCHOR_ECC. For a photo whose features matched a page of few fixed
+    features (a card's back: its QR code and MRZ are the holder's) to a wrong homography."""
+    cap_gray, ref_gray = _gray(capture), _gray(reference)
+    rh, rw = ref_gray.shape
+    dst = np.float32([[0, 0], [rw - 1, 0], [rw - 1, rh - 1], [0, rh - 1]])
+    quad = np.asarray(quad, np.float32).reshape(4, 2)
+    best: tuple[float, np.ndarray] | None = None
+    for turn in range(4):
+        q = np.roll(quad, turn, axis=0)
+        across = np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])
+        down = np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])
+        aspect = across / max(down, 1e-6)
+        if max(aspect, rw / rh) / min(aspect, rw / rh) > 1.3:
+            continue  # the page's long side on the reference's short one
+        hom = cv2.getPerspectiveTransform(q, dst)
+        cc = 0.0
+        for width in (300, 700):
+            refined = refine(cap_gray, ref_gray, hom, width=width, iterations=80)
+            if refined is None:
+                break
+            hom, cc = refined
+        else:
+            if cc >= MIN_ANCHOR_ECC and (best is None or cc > best[0]):
+                best = (cc, hom)
+    if best is None:
+        return None
+    ok, why, frac = _plausible(best[1], cap_gray.shape, (rw, rh))
+    if not ok:
+        return None
+    return Alignment(True, best[1], "page outline + ECC", 0, 0, None,
+                     "the features' homography did not fit the page's outline; aligned on the "
+                     "outline and refined on the whole page",
+                     {"ecc": best[0], "page_fraction": frac})
+
+
 def refine(capture_gray: np.ndarray, reference_gray: np.ndarray, hom: np.ndarray,
            width: int = 700, iterations: int = 60) -> tuple[np.ndarray, float] | None:
     """Refine a homography by maximising the correlation (ECC) of the capture warped into the

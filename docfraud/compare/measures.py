@@ -199,6 +199,26 @@ def _edge_fit(profile: np.ndarray, page: np.ndarray, at: float) -> tuple[float, 
     return best[1], best[2], best[0]
 
 
+def _edge_strips(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarray, m: int
+                 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The strips across each side of a page warped with ``m`` pixels around it (left, right,
+    top, bottom): (capture, reference, covered), each turned so that its rows run from outside
+    the page inwards, the page starting at index ``m``; the middle 80% of each side."""
+    g = gray(canvas).astype(np.float32)
+    r = gray(reference).astype(np.float32)
+    H, W = g.shape
+    h, w = H - 2 * m, W - 2 * m
+    ok = covered > 0
+    rows, cols = slice(m + h // 10, m + 9 * h // 10), slice(m + w // 10, m + 9 * w // 10)
+    return [
+        (g[rows, :2 * m], r[rows, :2 * m], ok[rows, :2 * m]),
+        (g[rows, W - 2 * m:][:, ::-1], r[rows, W - 2 * m:][:, ::-1],
+         ok[rows, W - 2 * m:][:, ::-1]),
+        (g[:2 * m, cols].T, r[:2 * m, cols].T, ok[:2 * m, cols].T),
+        (g[H - 2 * m:, cols][::-1].T, r[H - 2 * m:, cols][::-1].T, ok[H - 2 * m:, cols][::-1].T),
+    ]
+
+
 def page_edge_blur(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarray,
                    margin: int, min_step: float = 40.0) -> tuple[float | None, list[float]]:
     """How blurred a capture is, measured on the document's physical edge: ``canvas`` is the
@@ -223,27 +243,13 @@ def page_edge_blur(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarra
     >>> page_edge_blur(page, page, np.full((200, 300), 255, np.uint8), 30)
     (None, [])
     """
-    g = gray(canvas).astype(np.float32)
-    r = gray(reference).astype(np.float32)
-    H, W = g.shape
-    m = margin
-    h, w = H - 2 * m, W - 2 * m
-    ok = covered > 0
-    rows, cols = slice(m + h // 10, m + 9 * h // 10), slice(m + w // 10, m + 9 * w // 10)
-    strips = (  # (capture, reference, covered), each with the page from index ``m`` on
-        (g[rows, :2 * m], r[rows, :2 * m], ok[rows, :2 * m]),
-        (g[rows, W - 2 * m:][:, ::-1], r[rows, W - 2 * m:][:, ::-1],
-         ok[rows, W - 2 * m:][:, ::-1]),
-        (g[:2 * m, cols].T, r[:2 * m, cols].T, ok[:2 * m, cols].T),
-        (g[H - 2 * m:, cols][::-1].T, r[H - 2 * m:, cols][::-1].T, ok[H - 2 * m:, cols][::-1].T),
-    )
     sigmas = []
-    for strip, ref, inside in strips:
+    for strip, ref, inside in _edge_strips(canvas, reference, covered, margin):
         full = inside.all(axis=1)  # profiles that lie wholly inside the capture
         if full.sum() < max(10, 0.3 * len(full)):
             continue
         s, step, misfit = _edge_fit(np.median(strip[full], axis=0),
-                                    np.median(ref[full], axis=0), float(m))
+                                    np.median(ref[full], axis=0), float(margin))
         if abs(step) >= min_step and misfit < 0.12 * abs(step) and s < 9.9:
             sigmas.append(round(float(s), 3))
     # the median side: an object on the table against one side, or its shadow, spoils that
@@ -251,3 +257,47 @@ def page_edge_blur(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarra
     if len(sigmas) < 2 or (len(sigmas) == 2 and max(sigmas) > 1.6 * min(sigmas)):
         return None, sigmas
     return float(np.median(sigmas)), sigmas
+
+
+def page_outline_offsets(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarray,
+                         margin: int, min_step: float = 40.0) -> list[float | None]:
+    """Where the document's cut edge lies on each side (left, right, top, bottom) of a page
+    warped as for :func:`page_edge_blur`: pixels from where the alignment puts it (``margin``
+    from the canvas's border), positive inwards. None for a side whose edge does not stand out
+    by ``min_step`` grey levels within ``margin`` of its place (a white scanner lid, a page
+    that fills the image, a table of the paper's colour).
+
+    The edge is the strongest step of the median profile across the side where the
+    reference's own print has none (a border line printed near the edge is not the edge).
+
+    >>> page = np.full((200, 300), 235, np.uint8); page[30:170, 36:40] = 90  # a line
+    >>> canvas = np.full((200, 300), 60, np.uint8)
+    >>> canvas[28:168, 25:265] = 235; canvas[28:168, 31:35] = 90  # the page 5 px off
+    >>> page_outline_offsets(canvas, page, np.full_like(canvas, 255), 30)
+    [-5.0, 5.0, -2.0, 2.0]
+    >>> page_outline_offsets(page, page, np.full_like(page, 255), 30)
+    [None, None, None, None]
+    """
+    out: list[float | None] = []
+    w = max(2, margin // 4)
+    for strip, ref, inside in _edge_strips(canvas, reference, covered, margin):
+        full = inside.all(axis=1)
+        if full.sum() < max(10, 0.3 * len(full)):
+            out.append(None)
+            continue
+        p = gaussian_filter1d(np.median(strip[full], axis=0).astype(np.float64), 1.0)
+        d = np.abs(np.diff(p))
+        # the reference's print inside the page (its border outside is not the page's)
+        r = np.median(ref[full], axis=0).astype(np.float64)
+        dr = np.abs(np.diff(gaussian_filter1d(r[margin:], 1.0, mode="nearest")))
+        printed = np.zeros_like(d, bool)
+        near = np.convolve(dr > 10, np.ones(5), "same") > 0
+        printed[margin:margin + len(near)] = near[:len(d) - margin]
+        d[printed] = 0
+        d[:w + 2] = d[len(d) - w - 2:] = 0
+        i = int(d.argmax())
+        step = np.median(p[i + 3:i + 3 + w]) - np.median(p[max(i - 2 - w, 0):i - 1])
+        # a step between two levels, not a level the profile ramps to (print beside the edge)
+        edge = abs(step) >= min_step and d[i] >= 0.05 * abs(step)
+        out.append(float(i + 1 - margin) if edge else None)
+    return out
