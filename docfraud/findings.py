@@ -315,6 +315,14 @@ _register("LAY001", "Element out of its place", "error", "comparison", "referenc
           "A printed element (field, portrait, MRZ) starts further from its place on the "
           "specimen than genuine documents do.")
 
+_register("LAY002", "Print out of place on the page", "error", "comparison", "reference specimen",
+          "Measure the print against the document's cut edges on all four sides: a print "
+          "placed off its edges points to a page trimmed by hand or a counterfeit printed on "
+          "a blank; retake the photo with the whole page on a plain, contrasting surface.",
+          "Aligned on its print, the document's cut edge lies further from its place than "
+          "on genuine documents: the print as a whole, or the part the alignment follows (a "
+          "card back's MRZ), sits off the page.")
+
 # BKGxxx: background security printing
 _register("BKG001", "Fine-line background differs from the specimen", "error", "comparison",
           "reference specimen",

@@ -74,6 +74,8 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "print.sharpness": ("min", {"high": SHARP_ENOUGH, "low": SHARP_ENOUGH}, "BKG004"),
     # the MRZ's print no softer than the page's cut edge, within what genuine captures show
     "print.blur_mm": ("max", {"high": 0.04, "low": 0.04}, "BKG005"),
+    # the print where the document's cut edge says it should be, once aligned on the print
+    "layout.outline_mm": ("max", {"high": 0.5, "low": 0.5}, "LAY002"),
     "mrz.read": ("min", {"high": 0.5, "low": 0.5}, "TYP005"),
 }
 
@@ -113,6 +115,9 @@ SLACK: dict[str, float] = {
     "viz.print": 4.0, "ir.visible": 0.25, "ir.dropout": 0.05, "uv.dull": 0.5, "uv.paper": 0.5,
     "uv.motif": 0.15,
     "print.sharpness": 0.0, "mrz.read": 0.5, "print.blur_mm": 0.015,
+    # a cut edge found to a pixel or so, the print registered to it within the issuer's
+    # tolerance (the generator's is exact; real series differ by a few tenths of a millimetre)
+    "layout.outline_mm": 0.25,
 }
 
 #: Bounds no calibrated threshold passes: a printed character that looks more like itself than
@@ -2202,6 +2207,23 @@ def check_print_blur(ctx: Context, edge_blur_mm: float | None) -> CheckResult:
                           f"{print_mm:.3f} mm against {edge_blur_mm:.3f} mm): a reprint",
                   evidence={"print_blur_mm": round(print_mm, 3),
                             "edge_blur_mm": round(edge_blur_mm, 3)})
+
+
+def check_outline(ctx: Context, outline_mm: float | None) -> CheckResult:
+    """layout.outline_mm: how far (mm, the most of its sides) the document's cut edge lies from
+    where the alignment on its print puts it. A genuine document's print is registered to its
+    edges; aligned on the print (features and ECC over the whole page, else the page's outline
+    refined on the page), a print placed on a blank by hand, a page trimmed, or an element the
+    alignment follows that was moved (a card back's MRZ, its most of what every document
+    shares) leaves the edge off its place."""
+    if outline_mm is None:
+        return not_run(ctx, "layout.outline_mm", None,
+                       "the document's edge does not stand out from what is around it (a "
+                       "white scanner lid, or the page fills the image)")
+    return result(ctx, "layout.outline_mm", None, outline_mm,
+                  message=f"the document's cut edge lies {outline_mm:.2f} mm from where its "
+                          "print places it",
+                  evidence={"outline_mm": round(outline_mm, 3)})
 
 
 def check_uv_paper(ctx: Context) -> list[CheckResult]:

@@ -45,7 +45,8 @@ KINDS: dict[str, ForgeryKind] = {k.type: k for k in (
     ForgeryKind("ir_failure", "IR failure",
                 "data or MRZ printed with ink that does not absorb infrared", ("IR001",)),
     ForgeryKind("layout_shift", "Layout shift",
-                "a field, the portrait or the MRZ printed out of its place", ("LAY001", "TYP004")),
+                "a field, the portrait or the MRZ printed out of its place",
+                ("LAY001", "TYP004", "LAY002")),
     ForgeryKind("viz_mrz_mismatch", "Visual zone disagrees with the MRZ",
                 "a clean print whose data page says something else than its MRZ", ("VIZ001",)),
 )}

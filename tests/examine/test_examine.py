@@ -811,3 +811,55 @@ def test_a_homography_off_the_page_s_outline_is_replaced_by_the_outline_s(monkey
     monkeypatch.setattr(E, "OUTLINE_TOL_MM", 99.0)
     ex = examine(cap)
     assert ex.verdict != NO_ANOMALIES, ex.reasons
+
+
+def _photo_of_pages(sid: str, seed: int, move_print_mm: tuple[float, float] = (0.0, 0.0)):
+    """A phone photo of a genuine document's last side whose print is moved on its page by
+    ``move_print_mm`` (the page's cut edges stay: a print placed on a blank by hand)."""
+    import random
+
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.capture import capture
+    from docfraud.synth.dataset import holder_for
+    from docfraud.synth.forgery import genuine
+
+    design = get_design(sid)
+    rng = random.Random(f"outline-{seed}")
+    pages = genuine(design, holder_for(design, rng), seed)
+    side = list(pages)[-1]
+    k = design.dpi / 25.4
+    shift = np.float32([[1, 0, move_print_mm[0] * k], [0, 1, move_print_mm[1] * k]])
+    imgs = {}
+    for light, img in pages[side].items():
+        img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB) if img.ndim == 2 else img
+        h, w = img.shape[:2]
+        paper = tuple(int(v) for v in np.median(img[h // 2 - 5:h // 2 + 5, 2:6].reshape(-1, 3),
+                                                 axis=0))
+        imgs[light] = cv2.warpAffine(img, shift, (w, h), borderMode=cv2.BORDER_CONSTANT,
+                                     borderValue=paper)
+    shot = capture("phone", imgs, design.dpi, rng, None, 0.2).images
+    return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in shot.items()},
+                   name="synthetic", device="camera")
+
+
+def test_the_print_off_its_cut_edge_is_out_of_place():
+    """layout.outline_mm: aligned on its print, a genuine page's cut edge lies where the
+    specimen's does; a print moved on its page (placed on a blank by hand, a page trimmed)
+    leaves the edge off its place (LAY002). Where the edge does not stand out it does not
+    run."""
+    ex = examine(_photo_of_pages("UTO/V-2024", 1))
+    res = _check(ex, "layout.outline_mm", "page")
+    assert res.status == "passed" and res.score < 0.2, (res.score, res.threshold)
+    fake = examine(_photo_of_pages("UTO/V-2024", 1, move_print_mm=(1.0, -0.6)))
+    res = _check(fake, "layout.outline_mm", "page")
+    assert res.status == "failed" and res.score == pytest.approx(1.0, abs=0.25), res.score
+    assert "LAY002" in {f.code for f in fake.findings} and fake.verdict != NO_ANOMALIES
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    ys, xs = np.nonzero(cv2.cvtColor(cap.white, cv2.COLOR_BGR2GRAY) > 120)  # the page
+    from docfraud.examine.capture import Capture
+
+    inner = cap.white[ys.min() + 20: ys.max() - 20, xs.min() + 20: xs.max() - 20]
+    res = _check(examine(Capture({"white": inner.copy()}, name="cropped")),
+                 "layout.outline_mm", "page")
+    assert res.status == "not_run" and "edge" in res.reason, res
