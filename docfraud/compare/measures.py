@@ -259,45 +259,72 @@ def page_edge_blur(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarra
     return float(np.median(sigmas)), sigmas
 
 
+def _edge_place(profile: np.ndarray, page: np.ndarray, at: int, reach: int
+                ) -> tuple[float, float, float]:
+    """Where a document's edge lies in ``profile`` (across it, from outside inwards) with the
+    print where the alignment puts it: the page's own profile (``page``, the reference's print
+    from ``at`` on, its first value carried outwards) from an edge at ``at + d`` on, a level of
+    its own outside it, blurred by a Gaussian, for ``d`` within ``reach`` pixels; the best fit
+    (levels by least squares). Returns (d, the step's height at the edge, rms misfit)."""
+    x = np.arange(len(profile), dtype=np.float64)
+    p = profile.astype(np.float64)
+    ref = page.astype(np.float64).copy()
+    ref[:at] = ref[at]
+    best = (np.inf, 0.0, 0.0)  # (rms, d, step)
+
+    def fit(d: float, s: float) -> None:
+        nonlocal best
+        inside = np.clip(x - (at + d) + 1.0, 0.0, 1.0)  # d = 0: the page from ``at`` on
+        a = gaussian_filter1d(ref * inside, s, mode="nearest")
+        b = gaussian_filter1d(1.0 - inside, s, mode="nearest")
+        design = np.column_stack([np.ones_like(p), a, b])
+        coef, *_ = np.linalg.lstsq(design, p, rcond=None)
+        rms = float(np.sqrt(np.mean((design @ coef - p) ** 2)))
+        if rms < best[0]:
+            k = int(min(max(at + d + 1, 0), len(ref) - 1))
+            best = (rms, d, float(coef[1] * ref[k] - coef[2]))
+
+    for s in (0.7, 1.5, 3.0, 5.0):  # coarse, then about the best
+        for d in range(-reach, reach + 1):
+            fit(float(d), s)
+    d0 = best[1]
+    for s in (0.5, 1.0, 2.0, 2.5, 4.0, 6.0):
+        for d in np.arange(d0 - 1.0, d0 + 1.01, 0.5):
+            fit(float(d), s)
+    return best[1], best[2], best[0]
+
+
 def page_outline_offsets(canvas: np.ndarray, reference: np.ndarray, covered: np.ndarray,
                          margin: int, min_step: float = 40.0) -> list[float | None]:
     """Where the document's cut edge lies on each side (left, right, top, bottom) of a page
     warped as for :func:`page_edge_blur`: pixels from where the alignment puts it (``margin``
     from the canvas's border), positive inwards. None for a side whose edge does not stand out
     by ``min_step`` grey levels within ``margin`` of its place (a white scanner lid, a page
-    that fills the image, a table of the paper's colour).
+    that fills the image, a table of the paper's colour), or that the fit does not explain.
 
-    The edge is the strongest step of the median profile across the side where the
-    reference's own print has none (a border line printed near the edge is not the edge).
+    Along each side the median profile across it is fitted by the page's own print where the
+    alignment puts it, beside a level of its own outside an edge free to move, blurred
+    (:func:`_edge_place`): a border printed near the edge is the print's, not the edge.
 
     >>> page = np.full((200, 300), 235, np.uint8); page[30:170, 36:40] = 90  # a line
     >>> canvas = np.full((200, 300), 60, np.uint8)
-    >>> canvas[28:168, 25:265] = 235; canvas[28:168, 31:35] = 90  # the page 5 px off
-    >>> page_outline_offsets(canvas, page, np.full_like(canvas, 255), 30)
+    >>> canvas[28:168, 25:265] = 235; canvas[30:170, 36:40] = 90  # the page's edges off
+    >>> page_outline_offsets(cv2.GaussianBlur(canvas, (0, 0), 1.5), page,
+    ...                      np.full_like(canvas, 255), 30)
     [-5.0, 5.0, -2.0, 2.0]
-    >>> page_outline_offsets(page, page, np.full_like(page, 255), 30)
+    >>> lid = page.copy(); lid[:30] = lid[170:] = lid[:, :30] = lid[:, 270:] = 245
+    >>> page_outline_offsets(lid, page, np.full_like(page, 255), 30)  # a white lid
     [None, None, None, None]
     """
     out: list[float | None] = []
-    w = max(2, margin // 4)
+    reach = max(2, margin - max(2, margin // 4))
     for strip, ref, inside in _edge_strips(canvas, reference, covered, margin):
         full = inside.all(axis=1)
         if full.sum() < max(10, 0.3 * len(full)):
             out.append(None)
             continue
-        p = gaussian_filter1d(np.median(strip[full], axis=0).astype(np.float64), 1.0)
-        d = np.abs(np.diff(p))
-        # the reference's print inside the page (its border outside is not the page's)
-        r = np.median(ref[full], axis=0).astype(np.float64)
-        dr = np.abs(np.diff(gaussian_filter1d(r[margin:], 1.0, mode="nearest")))
-        printed = np.zeros_like(d, bool)
-        near = np.convolve(dr > 10, np.ones(5), "same") > 0
-        printed[margin:margin + len(near)] = near[:len(d) - margin]
-        d[printed] = 0
-        d[:w + 2] = d[len(d) - w - 2:] = 0
-        i = int(d.argmax())
-        step = np.median(p[i + 3:i + 3 + w]) - np.median(p[max(i - 2 - w, 0):i - 1])
-        # a step between two levels, not a level the profile ramps to (print beside the edge)
-        edge = abs(step) >= min_step and d[i] >= 0.05 * abs(step)
-        out.append(float(i + 1 - margin) if edge else None)
+        d, step, misfit = _edge_place(np.median(strip[full], axis=0),
+                                      np.median(ref[full], axis=0), margin, reach)
+        edge = abs(step) >= min_step and misfit < 0.12 * abs(step)
+        out.append(float(d) if edge else None)
     return out
