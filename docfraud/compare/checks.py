@@ -118,6 +118,10 @@ SLACK: dict[str, float] = {
     # a cut edge found to a pixel or so, the print registered to it within the issuer's
     # tolerance (the generator's is exact; real series differ by a few tenths of a millimetre)
     "layout.outline_mm": 0.25,
+    # a blurred photo's edge is placed less exactly, a very blurred one's (a long shake, a
+    # lens's curvature the homography does not take out) 0.6 mm off on a genuine calibration
+    # photo
+    "layout.outline_mm@blurred": 0.3, "layout.outline_mm@very_blurred": 0.6,
 }
 
 #: Bounds no calibrated threshold passes: a printed character that looks more like itself than

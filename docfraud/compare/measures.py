@@ -265,11 +265,13 @@ def _edge_place(profile: np.ndarray, page: np.ndarray, at: int, reach: int
     print where the alignment puts it: the page's own profile (``page``, the reference's print
     from ``at`` on, its first value carried outwards) from an edge at ``at + d`` on, a level of
     its own outside it, blurred by a Gaussian, for ``d`` within ``reach`` pixels; the best fit
-    (levels by least squares). Returns (d, the step's height at the edge, rms misfit)."""
+    (levels by least squares). Returns (d, the step from the level outside to the paper's,
+    rms misfit)."""
     x = np.arange(len(profile), dtype=np.float64)
     p = profile.astype(np.float64)
     ref = page.astype(np.float64).copy()
     ref[:at] = ref[at]
+    paper = float(np.percentile(ref[at:], 90))  # the page's paper, whatever is printed
     best = (np.inf, 0.0, 0.0)  # (rms, d, step)
 
     def fit(d: float, s: float) -> None:
@@ -280,9 +282,8 @@ def _edge_place(profile: np.ndarray, page: np.ndarray, at: int, reach: int
         design = np.column_stack([np.ones_like(p), a, b])
         coef, *_ = np.linalg.lstsq(design, p, rcond=None)
         rms = float(np.sqrt(np.mean((design @ coef - p) ** 2)))
-        if rms < best[0]:
-            k = int(min(max(at + d + 1, 0), len(ref) - 1))
-            best = (rms, d, float(coef[1] * ref[k] - coef[2]))
+        if rms < best[0]:  # the step: the paper's level against the level outside
+            best = (rms, d, float(coef[1] * paper - coef[2]))
 
     for s in (0.7, 1.5, 3.0, 5.0):  # coarse, then about the best
         for d in range(-reach, reach + 1):
