@@ -1898,10 +1898,39 @@ def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
                           "the ICAO pitch, or covered or removed")
 
 
+#: How far (mm) up or down an MRZ that none of whose lines measure in their bands is sought,
+#: on a sharp capture: a moved MRZ (a layout shift of 2.35 mm on a scan) leaves each band
+#: half a line, and was measured nowhere.
+MRZ_SEEK_MM = 4.0
+
+
+def _mrz_rows_shift(ctx: Context, zone: Zone, reach_mm: float = MRZ_SEEK_MM) -> int:
+    """How far (pixels, down positive) the capture's MRZ lines lie from the reference's: the
+    shift that best matches the darkness of their rows across the zone, within ``reach_mm``."""
+    x0, y0, x1, y1 = ctx.box(zone)
+    r = int(reach_mm * ctx.k)
+    H = ctx.cap["white"].shape[0]
+    ya, yb = max(y0 - r, 0), min(y1 + r, H)
+    cap = 255.0 - M.gray(ctx.cap["white"][ya:yb, x0:x1]).astype(np.float64).mean(axis=1)
+    ref = 255.0 - M.gray(ctx.ref["white"][y0:y1, x0:x1]).astype(np.float64).mean(axis=1)
+    ref = ref - ref.mean()
+    best, at = -np.inf, 0
+    for d in range(-(y0 - ya), (yb - y1) + 1):
+        seg = cap[y0 - ya + d:y0 - ya + d + len(ref)]
+        if len(seg) != len(ref):
+            continue
+        score = float(np.dot(seg - seg.mean(), ref))
+        if score > best:
+            best, at = score, d
+    return at
+
+
 def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: float,
-                        texts: list[str], clear: list[bool] | None = None) -> list[CheckResult]:
+                        texts: list[str], clear: list[bool] | None = None, dy: int = 0
+                        ) -> list[CheckResult]:
     """The typography checks of the MRZ lines ``texts`` (placeholders when none was read);
-    ``clear``: which lines glare leaves to measure (all by default)."""
+    ``clear``: which lines glare leaves to measure (all by default); ``dy``: pixels the
+    capture's lines are sought below their places (where none measured at its place)."""
     names = ("mrz.glyphs", "mrz.pitch_mm", "mrz.baseline_mm", "mrz.position_mm", "mrz.chars_mm",
              "mrz.font_fit")
     x0, _, x1, _ = ctx.box(zone)
@@ -1913,8 +1942,10 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
         if clear is not None and not clear[n - 1]:
             continue
         ya, yb = int((yc - 1.0 * cap_mm) * ctx.k), int((yc + 1.0 * cap_mm) * ctx.k)
-        cap_line = measure_line(M.gray(ctx.cap["white"][ya:yb, x0:x1]), text, ctx.spec.dpi,
-                                blur=True)
+        if ya + dy < 0 or yb + dy > ctx.cap["white"].shape[0]:
+            continue
+        cap_line = measure_line(M.gray(ctx.cap["white"][ya + dy:yb + dy, x0:x1]), text,
+                                ctx.spec.dpi, blur=True)
         ref_line = measure_line(M.gray(ctx.ref["white"][ya:yb, x0:x1]), text, ctx.spec.dpi)
         if cap_line is None:
             continue
@@ -1926,14 +1957,15 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
         if cap_line.char_offset_at is not None:
             # where the character is on the page (mm): its cell, capital height and baseline
             cx = x0 / ctx.k + cap_line.char_offset_x_mm
-            base = ya / ctx.k + cap_line.baseline_mm
+            base = (ya + dy) / ctx.k + cap_line.baseline_mm
             half = cap_line.pitch_mm / 2
             cell = ((cx - half, base - cap_line.cap_height_mm - 0.3), (cx + half, base + 0.3))
             offsets.append((cap_line.char_offset_mm, n, cap_line.char_offset_at, cell))
         if ref_line is not None:
             if ctx.sharp:
                 lefts.append(math.hypot(cap_line.left_mm - ref_line.left_mm,
-                                        cap_line.baseline_mm - ref_line.baseline_mm))
+                                        cap_line.baseline_mm + dy / ctx.k
+                                        - ref_line.baseline_mm))
             else:  # a blurred line's glyph outlines wander: the line's start, found as a whole
                 # in a band that holds the line moved by up to LINE_REACH_MM
                 m = int(LINE_REACH_MM[1] * ctx.k)
@@ -1944,6 +1976,11 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
                 if off is not None:
                     lefts.append(off)
     out = []
+    if not glyphs and dy == 0 and ctx.sharp:
+        # none at its place: an MRZ moved up or down, sought where its rows are
+        shift = _mrz_rows_shift(ctx, zone)
+        if abs(shift) >= 0.5 * cap_mm * ctx.k:
+            return _mrz_lines_measured(ctx, zone, centres, cap_mm, texts, clear, dy=shift)
     if not glyphs:
         return [not_run(ctx, c, zone, "the MRZ characters could not be measured") for c in names]
     # the print's blur, for print.blur_mm (run by the engine), where blurred OCR-B describes

@@ -878,3 +878,17 @@ def test_the_print_off_its_cut_edge_is_out_of_place():
                              name="scan", device="scanner"))
         res = _check(ex, "layout.outline_mm", "page")
         assert res.status == "not_run", (seed, res.score)
+
+
+def test_an_mrz_moved_half_a_line_is_sought_where_its_rows_are(genuine_reader):
+    """An MRZ moved more than a line's half height up or down leaves each line's band half a
+    line: none measured at its place. On a sharp capture it is sought where the rows of its
+    ink are, and found out of its place (TYP004); a genuine MRZ is measured in place."""
+    from docfraud.synth.artwork import Variant
+
+    assert _check(genuine_reader, "mrz.position_mm", "mrz").status == "passed"
+    ex = examine(_reader_capture("UTO/V-2024", Variant(shift_mm={"mrz": (0.1, -2.4)})))
+    pos = _check(ex, "mrz.position_mm", "mrz")
+    assert pos.status == "failed" and pos.score == pytest.approx(2.4, abs=0.3), pos.score
+    assert _check(ex, "mrz.pitch_mm", "mrz").status == "passed"
+    assert "TYP004" in {f.code for f in ex.findings}
