@@ -2261,10 +2261,14 @@ def check_outline(ctx: Context, outline_mm: float | None) -> CheckResult:
         return not_run(ctx, "layout.outline_mm", None,
                        "the document's edge does not stand out from what is around it (a "
                        "white scanner lid, or the page fills the image)")
-    return result(ctx, "layout.outline_mm", None, outline_mm,
-                  message=f"the document's cut edge lies {outline_mm:.2f} mm from where its "
-                          "print places it",
-                  evidence={"outline_mm": round(outline_mm, 3)})
+    res = result(ctx, "layout.outline_mm", None, outline_mm,
+                 message=f"the document's cut edge lies {outline_mm:.2f} mm from where its "
+                         "print places it",
+                 evidence={"outline_mm": round(outline_mm, 3)})
+    if res.finding is not None:  # the page's outline, where the print says it should be
+        w, h = ctx.spec.size_mm
+        res.finding.region = _rect((0.3, 0.3), (w - 0.3, h - 0.3))
+    return res
 
 
 def check_uv_paper(ctx: Context) -> list[CheckResult]:

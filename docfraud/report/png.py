@@ -107,12 +107,13 @@ def annotated(ex: Examination, *, redact: bool = False, light: str = "white",
             if not f.region or f.severity == "info":
                 continue
             try:
-                zone_w, zone_h = spec.zone(f.field).bbox_mm[2:] if f.field else (0.0, 0.0)
-            except KeyError:
-                zone_w = zone_h = 0.0
+                zone_w, zone_h = spec.zone(f.field).bbox_mm[2:] if f.field else (None, None)
+            except KeyError:  # the page (layout.outline_mm): its region is drawn
+                zone_w = zone_h = None
             xs = [x for x, _ in f.region]
             ys = [y for _, y in f.region]
-            if (max(xs) - min(xs)) * (max(ys) - min(ys)) >= 0.4 * zone_w * zone_h:
+            if zone_w is not None and zone_h is not None and \
+                    (max(xs) - min(xs)) * (max(ys) - min(ys)) >= 0.4 * zone_w * zone_h:
                 continue
             cv2.rectangle(img, (int(min(xs) * k) - 3, int(min(ys) * k) - 3),
                           (int(max(xs) * k) + 3, int(max(ys) * k) + 3), COLOURS["failed"], 2,

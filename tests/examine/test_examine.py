@@ -855,6 +855,8 @@ def test_the_print_off_its_cut_edge_is_out_of_place():
     res = _check(fake, "layout.outline_mm", "page")
     assert res.status == "failed" and res.score == pytest.approx(1.0, abs=0.25), res.score
     assert "LAY002" in {f.code for f in fake.findings} and fake.verdict != NO_ANOMALIES
+    region = next(f.region for f in fake.findings if f.code == "LAY002")
+    assert region and max(x for x, _ in region) > 100  # the page's outline, marked on the PNG
     cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
     ys, xs = np.nonzero(cv2.cvtColor(cap.white, cv2.COLOR_BGR2GRAY) > 120)  # the page
     from docfraud.examine.capture import Capture
