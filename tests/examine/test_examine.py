@@ -894,3 +894,27 @@ def test_an_mrz_moved_half_a_line_is_sought_where_its_rows_are(genuine_reader):
     assert pos.status == "failed" and pos.score == pytest.approx(2.4, abs=0.3), pos.score
     assert _check(ex, "mrz.pitch_mm", "mrz").status == "passed"
     assert "TYP004" in {f.code for f in ex.findings}
+
+
+def test_a_shaken_photo_is_classed_by_its_blurrier_direction():
+    """A photo shaken one way keeps the other way's detail, which the Laplacian's overall
+    sharpness counts: it passed for `blurred` and its characters were compared as if legible.
+    Its class comes from its blurrier direction; a long shake's name outlines do not run."""
+    from docfraud.examine.capture import Capture
+    import docfraud.examine.engine as E
+
+    cap = _photo(None, 5, capture_strength=0.1)
+    ex = examine(cap)
+    assert ex.capture_quality["shake"] < E.SHAKE_RATIO, ex.capture_quality
+    kernel = np.full((1, 9), 1.0 / 9, np.float32)  # a shake of 9 pixels across the image
+    shaken = cv2.filter2D(cap.white, -1, kernel)
+    ex2 = examine(Capture({"white": shaken}, name="shaken", device="camera"))
+    q = ex2.capture_quality
+    assert q["shake"] > E.SHAKE_RATIO and q["class"] == "very_blurred", q
+    res = _check(ex2, "viz.extent", "surname")
+    assert res.status == "not_run" and "shaken" in res.reason, res
+    longer = cv2.filter2D(cap.white, -1, np.full((1, 15), 1.0 / 15, np.float32))
+    ex3 = examine(Capture({"white": longer}, name="shaken", device="camera"))
+    res = _check(ex3, "mrz.pitch_mm", "mrz")
+    assert res.status == "not_run" and "shaken" in res.reason, res
+    assert ex3.verdict == NO_ANOMALIES, ex3.reasons
