@@ -2266,16 +2266,16 @@ def check_print_blur(ctx: Context, edge_blur_mm: float | None) -> CheckResult:
 
 
 def check_outline(ctx: Context, outline_mm: float | None) -> CheckResult:
-    """layout.outline_mm: how far (mm, the most of its sides) the document's cut edge lies from
-    where the alignment on its print puts it. A genuine document's print is registered to its
+    """layout.outline_mm: how far (mm, on its second-worst side) the document's cut edge lies
+    from where the alignment on its print puts it. A genuine document's print is registered to its
     edges; aligned on the print (features and ECC over the whole page, else the page's outline
     refined on the page), a print placed on a blank by hand, a page trimmed, or an element the
     alignment follows that was moved (a card back's MRZ, its most of what every document
     shares) leaves the edge off its place."""
     if outline_mm is None:
         return not_run(ctx, "layout.outline_mm", None,
-                       "the document's edge does not stand out from what is around it (a "
-                       "white scanner lid, or the page fills the image)")
+                       "the document's edge does not stand out from what is around it on "
+                       "two sides (a white scanner lid, or the page fills the image)")
     res = result(ctx, "layout.outline_mm", None, outline_mm,
                  message=f"the document's cut edge lies {outline_mm:.2f} mm from where its "
                          "print places it",

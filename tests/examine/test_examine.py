@@ -784,8 +784,9 @@ def test_a_portrait_edge_not_found_on_a_blurred_photo_is_not_guessed(genuine_rea
 def test_a_homography_off_the_page_s_outline_is_replaced_by_the_outline_s(monkeypatch):
     """A card's back has few features that every document shares (its QR code and MRZ are the
     holder's): features may match to a homography a few per cent off, which moved the MRZ
-    2 mm and stretched its pitch on a genuine photo (here 2% off: the edges 0.5 to 0.9 mm). The page's cut edge then lies off where
-    the alignment puts it; the outline of the page, refined on the whole page, aligns it."""
+    2 mm and stretched its pitch on a genuine photo (here 2% off about the page's centre). The
+    page's cut edge then lies off where the alignment puts it; the outline of the page, refined
+    on the whole page, aligns it."""
     import docfraud.examine.engine as E
 
     cap = _photo(None, 4, sid="ZZA/ID-2023", capture_strength=0.3)
