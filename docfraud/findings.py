@@ -435,7 +435,8 @@ _register("VIZ004", "A character of a visual-zone field reshaped by hand", "erro
           "ink, with another edge; strokes scraped off leave the paper and background "
           "roughened.",
           "One character of a date or number fits its own glyph in the field's font worse, "
-          "against the other characters printed with it, than on genuine documents: a digit "
+          "against the other characters printed with it, than on genuine documents, or has ink "
+          "where its glyph leaves the paper clean (an 8's waist across a 0's counter): a digit "
           "changed by adding or removing strokes.")
 
 # IRxxx / UVxxx: infrared and ultraviolet

@@ -62,6 +62,7 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "viz.extent": ("max", {"high": 0.35, "low": 0.35}, "VIZ001"),
     "viz.chars": ("min", {"high": -0.05, "low": -0.1}, "VIZ001"),
     "viz.glyphs": ("min", {"high": -0.25, "low": -0.3}, "VIZ004"),
+    "viz.strokes": ("max", {"high": 0.3, "low": 0.4}, "VIZ004"),
     "viz.background": ("min", {"high": 0.6, "low": 0.5}, "VIZ003"),
     "viz.print": ("max", {"high": 12.0, "low": 18.0}, "VIZ002"),
     "ir.visible": ("min", {"high": 0.5, "low": 0.5}, "IR001"),
@@ -111,7 +112,7 @@ SLACK: dict[str, float] = {
     # a blurred photo's characters are told apart less surely (genuine ZZA dates of the
     # detection benchmark's seeds 9500 and 11300 reached -0.09 where calibration saw -0.05)
     "viz.chars@blurred": 0.15, "viz.chars@very_blurred": 0.15,
-    "viz.glyphs": 0.08,
+    "viz.glyphs": 0.08, "viz.strokes": 0.015,
     "viz.print": 4.0, "ir.visible": 0.25, "ir.dropout": 0.05, "uv.dull": 0.5, "uv.paper": 0.5,
     "uv.motif": 0.15,
     "print.sharpness": 0.0, "mrz.read": 0.5, "print.blur_mm": 0.015,
@@ -762,12 +763,15 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
         if want is None or line is None:
             why = "no MRZ value to compare with" if want is None else \
                 "no printed text found in the zone"
-            out += [not_run(ctx, c, zone, why) for c in ("viz.text", "viz.chars", "viz.glyphs")
+            out += [not_run(ctx, c, zone, why) for c in ("viz.text", "viz.chars", "viz.glyphs",
+                                                         "viz.strokes")
                     if c != "viz.text" or ctx.quality not in ("blurred", "very_blurred")]
         else:
             # the print's own size, pen start and baseline: where the field sits is the layout
             # check's business, what it says is this one's
-            rendered, spans, scores = _expected_line(cg, want, line, font, folder, stroke)
+            added: list[tuple[int, float]] = []
+            rendered, spans, scores = _expected_line(cg, want, line, font, folder, stroke,
+                                                     added)
             margin, pos, instead = identity(scores)
             if ctx.quality not in ("blurred", "very_blurred"):  # else not run (above)
                 _viz_text(ctx, zone, cg, rendered, spans, want, stroke, out)
@@ -786,8 +790,9 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
             if digits >= 3 and ctx.quality in ("blurred", "very_blurred"):
                 # a blur merges a pen's added strokes with the print, and a blurred photo's
                 # digits fit their glyphs unevenly (genuine ones down to -0.2)
-                out.append(not_run(ctx, "viz.glyphs", zone, "capture too blurred to compare "
-                                                            "each digit's strokes (CAP001)"))
+                out += [not_run(ctx, c, zone, "capture too blurred to compare each digit's "
+                                              "strokes (CAP001)")
+                        for c in ("viz.glyphs", "viz.strokes")]
             elif digits >= 3:
                 res = result(ctx, "viz.glyphs", zone, fit,
                              message=f"a character of {zone.label}{at_char} fits its own glyph "
@@ -801,6 +806,7 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                     _, zy, _, zh = zone.bbox_mm
                     res.finding.region = _rect(((bx + a) / ctx.k, zy), ((bx + b) / ctx.k, zy + zh))
                 out.append(res)
+                out.append(_viz_strokes(ctx, zone, added, spans, want))
     out.append(_viz_background(ctx, zone))
     # the ink, against the specimen's print of the same field
     if paper_why and cb is not None and rb is not None:
@@ -811,6 +817,29 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
                           message=f"the ink of {zone.label} differs from the specimen's "
                                   f"(CIEDE2000 {de:.1f})"))
     return out
+
+
+def _viz_strokes(ctx: Context, zone: Zone, added: list[tuple[int, float]],
+                 spans: list[tuple[float, float]], want: str) -> CheckResult:
+    """viz.strokes: the most ink off its own glyph of any digit of the field (see
+    :func:`added_ink`), less the field's median (the capture's noise and the background's
+    remains lie about every digit alike)."""
+    shares = [(v, i) for i, v in added if math.isfinite(v)]
+    if len(shares) < 3:
+        return not_run(ctx, "viz.strokes", zone, "fewer than three digits compared")
+    mid = float(np.median([v for v, _ in shares]))
+    v, at = max(shares)
+    res = result(ctx, "viz.strokes", zone, round(v - mid, 6),
+                 message=f"a character of {zone.label} (character {at + 1}, {want[at]!r}) has "
+                         f"ink off its glyph ({v - mid:.2f} of its own more than the field's "
+                         "others): strokes added?",
+                 evidence={"expected": want, "position": at, "median": round(mid, 4)})
+    if res.finding is not None:
+        bx, _, _, _ = ctx.box(zone, 0.5)
+        a, b = spans[at]
+        _, zy, _, zh = zone.bbox_mm
+        res.finding.region = _rect(((bx + a) / ctx.k, zy), ((bx + b) / ctx.k, zy + zh))
+    return res
 
 
 FIT_SCALES = (0.8, 0.875, 0.95, 1.0, 1.05, 1.125, 1.2, 1.25)
@@ -991,7 +1020,7 @@ def _viz_name(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, found: bool
 
 
 def _expected_line(cg: np.ndarray, want: str, line: tuple[float, float, int], font: str,
-                   folder: str, stroke: int
+                   folder: str, stroke: int, added: list[tuple[int, float]] | None = None
                    ) -> tuple[np.ndarray, list[tuple[float, float]],
                               list[tuple[int, str, dict[str, float]]]]:
     """The expected text rendered where :func:`fit_line` found it in the grey crop ``cg`` (its
@@ -1003,7 +1032,7 @@ def _expected_line(cg: np.ndarray, want: str, line: tuple[float, float, int], fo
     rendered = render_text(want, font, cap_px, cg.shape, left, baseline, folder)
     spans = char_spans(want, font, cap_px, left, folder)
     return rendered, spans, char_scores(cg, rendered, spans, want, font, cap_px, baseline,
-                                        folder, stroke_px=stroke)
+                                        folder, stroke_px=stroke, added=added)
 
 
 def _name_place_second_opinion(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, font: str,
@@ -1435,13 +1464,15 @@ def _render_at_pen(c: str, font: str, cap_px: float, shape: tuple[int, int], pen
 
 def char_scores(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float, float]],
                 text: str, font: str, cap_px: float, baseline: int, folder: str = "",
-                reach: int = 3, stroke_px: int = 9) -> list[tuple[int, str, dict[str, float]]]:
+                reach: int = 3, stroke_px: int = 9, added: list[tuple[int, float]] | None = None
+                ) -> list[tuple[int, str, dict[str, float]]]:
     """Each printed digit or letter against every character of its kind.
 
     Each digit or letter's cell (its advance, as the expected text sets it) is compared, at the
     best of small shifts, with every character of its kind (0-9 or A-Z) rendered alone at the
     same pen position in the field's font and size and blurred as much as the print. Returns,
     per character compared, (its position, the expected character, character -> correlation).
+    Where ``added`` is a list, each digit's :func:`added_ink` (position, share) is appended to it.
     """
     c = cv2.GaussianBlur(ink_map(crop, stroke_px), (0, 0), 0.8)
     blur = _print_blur(c, rendered, shaken=True)
@@ -1469,10 +1500,49 @@ def char_scores(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float,
             tpl = apply_blur(255 - g.astype(np.float32), blur)[y0:y1]
             if tpl.std() < 1:
                 continue
-            scores[k] = float(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED).max())
+            match = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
+            scores[k] = float(match.max())
+            if added is not None and k == ch and ch in DIGITS:
+                dy, dx = np.unravel_index(int(np.argmax(match)), match.shape)
+                # the glyph's footprint: its strokes and an eighth of its height about them
+                # (the print's spread; the fitted blur above may be a long one that matches
+                # the line as well, and would fill a 0's counter)
+                reach_px = max(1, int(round(0.12 * cap_px)))
+                added.append((i, added_ink(win[dy:dy + tpl.shape[0], dx:dx + tpl.shape[1]],
+                                           (g[y0:y1] < 128), reach_px)))
         if ch in scores and len(scores) >= 2:
             out.append((i, ch, scores))
     return out
+
+
+def added_ink(window: np.ndarray, glyph: np.ndarray, reach: int) -> float:
+    """The share of a character cell's ink that lies off its glyph: the ink map ``window``
+    beyond ``reach`` pixels (the print's blur) of the expected glyph's strokes ``glyph`` (a
+    mask of the same shape, laid where the glyph fits best), over the ink on and about them,
+    within the glyph's own columns (its neighbours' blur spills into the cell's edges). A
+    printed glyph leaves its counters and surroundings clean; strokes added with a pen (an 8
+    drawn over a 0, a 4's bar on a 1) put ink there, even where the whole still looks more
+    like the old digit.
+
+    >>> t = np.zeros((11, 11), bool); t[1:10, 1] = t[1:10, 9] = t[1, 1:10] = t[9, 1:10] = True
+    >>> added_ink(t * 200.0, t, 1)
+    0.0
+    >>> w = t * 200.0; w[5, 1:10] = 200  # a bar across the 0
+    >>> round(added_ink(w, t, 1), 3)
+    0.147
+    """
+    if not glyph.any():
+        return float("nan")
+    size = 2 * reach + 1
+    on = cv2.dilate(glyph.astype(np.uint8),
+                    cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) > 0
+    cols = np.nonzero(glyph.any(axis=0))[0]
+    band = np.zeros_like(on)
+    band[:, cols.min():cols.max() + 1] = True
+    inside = float(window[on].sum())
+    if inside <= 0:
+        return float("nan")
+    return round(float(window[band & ~on].sum()) / inside, 6)
 
 
 def identity(scores: list[tuple[int, str, dict[str, float]]]

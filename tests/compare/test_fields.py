@@ -389,3 +389,27 @@ def test_a_digit_that_looks_like_another_is_left_to_viz_chars():
     (fit, at), (margin, pos, instead) = _fits(made4, "23 MAR 1981")
     assert margin < 0 and instead == "4" and pos == 10
     assert at != 10
+
+
+def _added(crop: np.ndarray, expected: str) -> list[tuple[int, float]]:
+    from docfraud.compare.checks import char_scores
+
+    x0, _, _, base = _ink_box(crop)
+    rendered = render_text(expected, FONT, 2.2 * K, crop.shape, x0, base)
+    added: list[tuple[int, float]] = []
+    char_scores(crop, rendered, char_spans(expected, FONT, 2.2 * K, x0), expected, FONT,
+                2.2 * K, base, added=added)
+    return added
+
+
+def test_strokes_added_to_a_digit_put_ink_off_its_glyph():
+    """An 8 drawn over the 0 of 2036 (nothing erased): the whole still correlates best with a
+    0, but the 8's waist lies in the 0's counter, ink the glyph leaves clean (viz.strokes).
+    The printed date's digits keep their counters clean."""
+    genuine = field("22 JUN 2036", lines=True)
+    over = np.minimum(genuine, field("22 JUN 2836", lines=True))
+    clean = dict(_added(genuine, "22 JUN 2036"))
+    marked = dict(_added(over, "22 JUN 2036"))
+    assert set(clean) == set(marked) == {0, 1, 7, 8, 9, 10}  # the digits, not the month
+    assert max(clean.values()) < 0.03, clean
+    assert marked[8] > 0.04 and marked[8] == max(marked.values()), marked

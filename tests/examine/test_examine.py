@@ -624,6 +624,54 @@ def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
     assert res.status == "not_run" and "blurred" in res.reason
 
 
+def test_an_8_drawn_over_a_0_is_found(genuine_reader):
+    """The forger's 0 made an 8 (a printout of an 8 in the fields' font laid over the 0 of
+    2017, nothing erased): the whole still looks more like a 0 than like any other digit
+    (viz.chars passes), but the 8's waist lies in the 0's counter, ink the printed 0 leaves
+    clean (viz.strokes, VIZ004). The genuine date's digits keep theirs clean."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    import docfraud
+    from docfraud.specimens.library import Library
+
+    assert _check(genuine_reader, "viz.strokes", "birth_date").status == "passed"
+
+    def eight(pages, design, holder, seed):
+        z = next(z for z in Library().get(design.id).zones if z.id == "birth_date")
+        k = design.dpi / 25.4
+        x, y, w, h = z.bbox_mm
+        x0, y0, x1, y1 = int(x * k), int(y * k), int((x + w) * k), int((y + h) * k)
+        g = pages["white"][y0:y1, x0:x1].mean(axis=2)
+        cols = (g < 100).any(axis=0)
+        starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
+        ends = np.flatnonzero(~cols[1:] & cols[:-1]) + 1
+        assert holder.value("birth_date", "DD MMM YYYY") == "10 JUL 2017"
+        rows = np.flatnonzero((g[:, starts[6]:ends[6]] < 100).any(axis=1))
+        top, bottom = y0 + int(rows.min()), y0 + int(rows.max()) + 1
+        font = ImageFont.truetype(str(Path(docfraud.__file__).parent / "data" /
+                                      "DejaVuSans.ttf"), 100)
+        box = font.getbbox("8")
+        glyph = Image.new("L", (box[2] - box[0] + 4, box[3] - box[1] + 4), 0)
+        ImageDraw.Draw(glyph).text((2 - box[0], 2 - box[1]), "8", fill=255, font=font)
+        tall = bottom - top
+        glyph = np.asarray(glyph.resize((max(1, round(glyph.width * tall / glyph.height)),
+                                         tall), Image.LANCZOS), np.float32) / 255
+        cx = x0 + (int(starts[6]) + int(ends[6])) // 2
+        a = cx - glyph.shape[1] // 2
+        region = pages["white"][top:bottom, a:a + glyph.shape[1]].astype(np.float32)
+        ink = np.array([35, 35, 50], np.float32)
+        pages["white"][top:bottom, a:a + glyph.shape[1]] = \
+            (region * (1 - glyph[..., None]) + ink * glyph[..., None]).astype(np.uint8)
+
+    ex = examine(_edited_reader_capture("UTO/P-2024", eight))
+    res = _check(ex, "viz.strokes", "birth_date")
+    assert res.status == "failed" and res.finding.code == "VIZ004", (res.score, res.threshold)
+    assert res.finding.evidence["position"] == 8  # the 0 of 2017
+    xs = [x for x, _ in res.finding.region]  # the finding marks that character's cell
+    assert max(xs) - min(xs) < 3
+    assert _check(ex, "viz.chars", "birth_date").status == "passed"
+
+
 def test_a_check_that_fails_inside_docfraud_is_reported_not_run(monkeypatch):
     """A fault in one zone's checks (a bug, not the document) leaves those checks not run,
     saying so, and the rest of the examination stands."""
