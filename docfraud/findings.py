@@ -369,10 +369,12 @@ _register("POR001", "Cut edge around the portrait", "error", "comparison", "refe
           "pasted photograph.")
 _register("POR002", "Security pattern over the portrait interrupted", "error", "comparison",
           "reference specimen",
-          "Follow the security lines that cross the portrait's edge: do they continue over the "
-          "photograph?",
+          "Follow the security lines that cross the portrait's edge under magnification: do they "
+          "continue over the photograph without a step? A step at the edge is a piece laid in.",
           "The security pattern that overlaps the portrait's edge does not continue over the "
-          "portrait as on the specimen.")
+          "portrait as on the specimen, or its part over the portrait lies off its part beside "
+          "it (the pattern is printed in one pass before the portrait; a portrait cut from "
+          "another document brings its own piece of it).")
 _register("POR003", "Ghost portrait does not match the portrait", "error", "comparison",
           "reference specimen",
           "Compare the ghost portrait with the main portrait: same face, same pose?",

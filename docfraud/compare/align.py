@@ -222,7 +222,9 @@ def _mrz_anchored(cap_gray: np.ndarray, ref_gray: np.ndarray,
                      {"ecc": cc, "page_fraction": frac})
 
 
-def outline_alignment(capture: np.ndarray, reference: np.ndarray, quad: np.ndarray
+def outline_alignment(capture: np.ndarray, reference: np.ndarray, quad: np.ndarray,
+                      reason: str = "the features' homography did not fit the page's outline; "
+                                    "aligned on the outline and refined on the whole page"
                       ) -> Alignment | None:
     """An alignment from the page's outline (``quad``: its corners in the capture, TL, TR, BR,
     BL, in any rotation), refined coarse to fine by ECC over the whole page: of the quad's
@@ -256,9 +258,7 @@ def outline_alignment(capture: np.ndarray, reference: np.ndarray, quad: np.ndarr
     ok, why, frac = _plausible(best[1], cap_gray.shape, (rw, rh))
     if not ok:
         return None
-    return Alignment(True, best[1], "page outline + ECC", 0, 0, None,
-                     "the features' homography did not fit the page's outline; aligned on the "
-                     "outline and refined on the whole page",
+    return Alignment(True, best[1], "page outline + ECC", 0, 0, None, reason,
                      {"ecc": best[0], "page_fraction": frac})
 
 

@@ -39,6 +39,14 @@ SHARP_ENOUGH = 0.05
 #: The least agreement (viz.name) a name read by Tesseract from a blurred photo is held to.
 SOFT_NAME_AGREES = 0.55
 
+#: The least correlation at which a strip of fine-line pattern counts as placed
+#: (portrait.seam_mm): its print against the reference's, at the best shift.
+SEAM_RESPONSE = 0.3
+#: ... and the least for a strip found further off than the first search reaches
+#: (SEAM_REACH pixels of the specimen's frame).
+SEAM_FAR_RESPONSE = 0.5
+SEAM_REACH = 3
+
 #: check -> (direction, default threshold per quality class, finding code). Defaults hold where a
 #: specimen is not calibrated; they are deliberately lenient (calibration tightens them).
 CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
@@ -49,6 +57,7 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "microprint.detail": ("min", {"high": 0.35, "low": 0.15}, "MIC001"),
     "portrait.edge": ("max", {"high": 2.5, "low": 3.0}, "POR001"),
     "portrait.overlay": ("min", {"high": 0.2, "low": 0.1}, "POR002"),
+    "portrait.seam_mm": ("max", {"high": 0.15, "low": 0.2}, "POR002"),
     "ghost.match": ("min", {"high": 0.3, "low": 0.2}, "POR003"),
     "mrz.glyphs": ("min", {"high": 0.75, "low": 0.6}, "TYP001"),
     "mrz.pitch_mm": ("max", {"high": 0.05, "low": 0.08}, "TYP002"),
@@ -97,7 +106,8 @@ SLACK: dict[str, float] = {
     "layout.offset_mm": 0.35, "layout.offset_mm@blurred": 0.45,
     "layout.offset_mm@very_blurred": 0.55, "background.structure": 0.1, "background.screen": 0.02,
     "background.colour": 2.5, "microprint.detail": 0.1, "portrait.edge": 0.25,
-    "portrait.overlay": 0.1, "ghost.match": 0.1, "mrz.glyphs": 0.05, "mrz.pitch_mm": 0.02,
+    "portrait.overlay": 0.1, "portrait.seam_mm": 0.05, "ghost.match": 0.1, "mrz.glyphs": 0.05,
+    "mrz.pitch_mm": 0.02,
     # a blurred photo's MRZ pitch is measured less exactly (its glyphs merge, its lines' faint
     # ends fade)
     "mrz.pitch_mm@blurred": 0.04, "mrz.pitch_mm@very_blurred": 0.05,
@@ -1736,7 +1746,7 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
     why = ctx.usable(zone, 1.0)
     if why:
         return [not_run(ctx, c, zone, why) for c in ("portrait.edge", "portrait.overlay",
-                                                      "layout.offset_mm")]
+                                                      "portrait.seam_mm", "layout.offset_mm")]
     # layout: where the portrait's rectangle is, from the photograph's own outline (a portrait
     # moved within a printed frame or background moves its edges, which the background's many
     # fixed lines outvote in a correlation of the whole crop); the phase correlation of edge
@@ -1779,23 +1789,90 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
     except KeyError:
         ov = None
     if ov is None:
-        out.append(not_run(ctx, "portrait.overlay", zone, "the specimen names no overlay zone"))
+        out += [not_run(ctx, c, zone, "the specimen names no overlay zone")
+                for c in ("portrait.overlay", "portrait.seam_mm")]
     elif not ctx.sharp:
-        out.append(not_run(ctx, "portrait.overlay", zone, "capture too blurred (CAP001)"))
+        out += [not_run(ctx, c, zone, "capture too blurred (CAP001)")
+                for c in ("portrait.overlay", "portrait.seam_mm")]
     else:
         px0, py0, px1, py1 = ctx.box(zone)
         ox0, oy0, ox1, oy1 = ctx.box(ov)
         ix0, iy0, ix1, iy1 = max(px0, ox0), max(py0, oy0), min(px1, ox1), min(py1, oy1)
         if ix1 - ix0 < 8 or iy1 - iy0 < 8:
-            out.append(not_run(ctx, "portrait.overlay", zone, "the overlay does not cross the "
-                                                              "portrait"))
+            out += [not_run(ctx, c, zone, "the overlay does not cross the portrait")
+                    for c in ("portrait.overlay", "portrait.seam_mm")]
         else:
             r = _bandpass(M.gray(ctx.ref["white"][iy0:iy1, ix0:ix1]), 0.6, 1.8)
             c = _bandpass(M.gray(ctx.cap["white"][iy0:iy1, ix0:ix1]), 0.6, 1.8)
             score = M.best_shift_similarity(r, c, reach=2)
             out.append(result(ctx, "portrait.overlay", zone, score,
                               message="the security pattern over the portrait is interrupted"))
+            out.append(_portrait_seam(ctx, zone, (px0, py0, px1, py1), (ox0, oy0, ox1, oy1)))
     return out
+
+
+def _portrait_seam(ctx: Context, zone: Zone, p: tuple[int, int, int, int],
+                   o: tuple[int, int, int, int]) -> CheckResult:
+    """portrait.seam_mm: how far the overlay pattern over the portrait lies from where the
+    same pattern lies just outside it, across the portrait's edge (mm). The pattern is printed
+    in one pass with the background, before the portrait: on a genuine document both parts
+    lie where the other does, wherever the portrait itself was placed. A portrait cut from
+    another document and laid in carries its own piece of the pattern, where the forger put
+    it (pattern_shift on strips each side of the edge, a little apart from the cut)."""
+    px0, py0, px1, py1 = p
+    ox0, oy0, ox1, oy1 = o
+    gap, least = int(round(0.4 * ctx.k)), int(round(1.5 * ctx.k))
+    # the portrait's edges the overlay crosses: inside and outside strips along each
+    strips = []
+    if ox0 < px1 < ox1:
+        strips.append(((max(ox0, px0), oy0, px1 - gap, oy1), (px1 + gap, oy0, ox1, oy1)))
+    if ox0 < px0 < ox1:
+        strips.append(((px0 + gap, oy0, min(ox1, px1), oy1), (ox0, oy0, px0 - gap, oy1)))
+    if oy0 < py1 < oy1:
+        strips.append(((ox0, max(oy0, py0), ox1, py1 - gap), (ox0, py1 + gap, ox1, oy1)))
+    if oy0 < py0 < oy1:
+        strips.append(((ox0, py0 + gap, ox1, min(oy1, py1)), (ox0, oy0, ox1, py0 - gap)))
+    H, W = ctx.ref["white"].shape[:2]
+    best: tuple[float, float, float] | None = None
+    for inner, outer in strips:
+        shifts = []
+        for x0, y0, x1, y1 in (inner, outer):
+            x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, W), min(y1, H)
+            if x1 - x0 < least or y1 - y0 < least:
+                break
+            cap_strip = ctx.cap["white"][y0:y1, x0:x1]
+
+            def placed(reach: int) -> tuple[float, float, float]:
+                # the whole strip against the reference about it, where the page has it
+                if y0 - reach >= 0 and x0 - reach >= 0 and y1 + reach <= H and x1 + reach <= W:
+                    return M.pattern_shift(ctx.ref["white"][y0 - reach:y1 + reach,
+                                                            x0 - reach:x1 + reach],
+                                           cap_strip, reach=reach, padded=True)
+                return M.pattern_shift(ctx.ref["white"][y0:y1, x0:x1], cap_strip, reach=reach)
+
+            near = SEAM_REACH
+            shift = placed(near)
+            if shift[2] < SEAM_RESPONSE or max(abs(shift[0]), abs(shift[1])) > near - 0.5:
+                # not clearly within a quarter millimetre: sought up to a millimetre off,
+                # where only a clear, better match counts (a fine-line pattern matches
+                # itself, less well, a period off)
+                far = placed(int(round(1.0 * ctx.k)))
+                if far[2] >= max(SEAM_FAR_RESPONSE, shift[2]):
+                    shift = far
+            shifts.append(shift)
+        if len(shifts) < 2 or min(sh[2] for sh in shifts) < SEAM_RESPONSE:
+            continue
+        (ax, ay, ra), (bx, by, rb) = shifts
+        off = math.hypot(ax - bx, ay - by) / ctx.k
+        if best is None or off > best[0]:
+            best = (off, min(ra, rb), 0.0)
+    if best is None:
+        return not_run(ctx, "portrait.seam_mm", zone, "the overlay pattern does not cross the "
+                                                      "portrait's edge clearly enough to place")
+    return result(ctx, "portrait.seam_mm", zone, round(best[0], 4),
+                  message=f"the security pattern over the portrait lies {best[0]:.2f} mm from "
+                          "where the same pattern lies beside it: the portrait's piece was laid "
+                          "in?", evidence={"response": round(best[1], 3)})
 
 
 def portrait_edge_offsets(ref: np.ndarray, cap: np.ndarray, k: float, pad_mm: float,

@@ -326,6 +326,26 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                       mrz_anchor=_mrz_anchor(spec, side, reading) if own_mrz else None)
             if a.ok and (best is None or a.inliers > best.alignment.inliers):
                 best = _Side(spec, side, a)
+        if best is None and cands:
+            # no features nor MRZ to hold on to (a phone photo of a card's plain back, turned
+            # a quarter): the page's outline, turned each way, refined on the whole page
+            quads: dict[float, Any] = {}
+            for spec, side in cands:
+                ref = _reference(spec, side)
+                if "white" not in ref:
+                    continue
+                h, w = ref["white"].shape[:2]
+                aspect = round(w / h, 3)
+                if aspect not in quads:
+                    quads[aspect] = find_page(capture.white, aspect=w / h)
+                a = outline_alignment(
+                    capture.white, ref["white"], quads[aspect],
+                    reason="no features nor MRZ matched the reference; aligned on the page's "
+                           "outline and refined on the whole page") \
+                    if quads[aspect] is not None else None
+                if a is not None and (best is None or a.quality["ecc"] >
+                                      best.alignment.quality["ecc"]):
+                    best = _Side(spec, side, a)
         return best
 
     best = best_side(cands)

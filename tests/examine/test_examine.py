@@ -121,6 +121,26 @@ def test_unalignable_capture_is_not_called_a_forgery():
     assert ex.verdict == REFER and not any(c.status == "failed" for c in ex.checks)
 
 
+def test_a_photo_nothing_else_aligns_is_aligned_on_its_page_outline(monkeypatch):
+    """Where neither features nor the MRZ align a photo (a card's plain back, turned a
+    quarter), the page's outline does, refined on the whole page; the examination runs on
+    it rather than stop at SPC002."""
+    from docfraud.compare.align import Alignment
+    from docfraud.examine import engine
+
+    def nothing(*args, **kwargs):
+        return Alignment(False, None, "features", 0, 0, None, "too few features matched")
+
+    monkeypatch.setattr(engine, "align", nothing)
+    cap = load_capture(SAMPLES / "0009.jpg")
+    cap.images["white"] = np.ascontiguousarray(np.rot90(cap.white))
+    ex = examine(cap)
+    assert "SPC002" not in {f.code for f in ex.findings}
+    assert ex.alignment["method"] == "page outline + ECC" and ex.alignment["ecc"] >= 0.6
+    assert "outline" in ex.alignment["reason"]
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+
+
 class _FakeReading:
     def __init__(self, lines):
         self.lines = tuple(lines)
@@ -331,6 +351,45 @@ def test_a_portrait_moved_within_its_frame_is_out_of_place(genuine_reader):
     lay = _check(ex, "layout.offset_mm", "portrait")
     assert lay.status == "failed" and lay.score == pytest.approx(1.39, abs=0.3)
     assert "LAY001" in {f.code for f in ex.findings}
+
+
+def test_a_portrait_laid_in_with_its_own_piece_of_the_pattern_is_found(genuine_reader):
+    """A portrait cut out with the overlay pattern printed over it (a donor's, or this one's)
+    and laid back 0.17 mm off: the pattern over the portrait no longer lies where the same
+    pattern lies beside it (portrait.seam_mm, POR002); on the genuine page both parts are one
+    print."""
+    from docfraud.specimens.library import Library
+
+    res = _check(genuine_reader, "portrait.seam_mm", "portrait")
+    assert res.status == "passed" and res.score < 0.03, res.score
+
+    def lay_in(dx, dy):
+        def edit(pages, design, holder, seed):
+            z = next(z for z in Library().get(design.id).zones if z.id == "portrait")
+            k = design.dpi / 25.4
+            x, y, w, h = z.bbox_mm
+            x0, y0, x1, y1 = int(x * k), int(y * k), int((x + w) * k), int((y + h) * k)
+            for name, img in pages.items():
+                img[y0:y1, x0:x1] = img[y0 - dy:y1 - dy, x0 - dx:x1 - dx].copy()
+        return edit
+
+    # laid 6 px (0.5 mm) right: beyond the first search, found by the second
+    res = _check(examine(_edited_reader_capture("UTO/P-2024", lay_in(6, 0))),
+                 "portrait.seam_mm", "portrait")
+    assert res.status == "failed" and res.score == pytest.approx(0.51, abs=0.05), res.score
+    forged = _edited_reader_capture("UTO/P-2024", lay_in(1, 2))  # 1 px right, 2 px down
+    ex = examine(forged)
+    res = _check(ex, "portrait.seam_mm", "portrait")
+    assert res.status == "failed" and res.finding.code == "POR002", (res.score, res.threshold)
+    assert res.score == pytest.approx(25.4 / 300 * 5 ** 0.5, abs=0.05)
+    assert ex.verdict != NO_ANOMALIES
+    # a blurred photo of it keeps too little of the pattern to place: not run, not passed
+    from docfraud.examine.capture import Capture
+
+    soft = Capture({"white": cv2.GaussianBlur(forged.white, (0, 0), 3.0)}, name="soft",
+                   device="camera")
+    res = _check(examine(soft), "portrait.seam_mm", "portrait")
+    assert res.status == "not_run" and "blurred" in res.reason
 
 
 def test_a_name_of_another_length_than_the_mrz_s_is_caught(genuine_reader):
