@@ -43,6 +43,11 @@ def test_encode_name_pads_and_truncates():
     long = encode_name("Nilavadhanananda", "Chayapa Dejthamrong Krasuang", 39)
     assert len(long) == 39 and long[-1] != "<"
     assert long.startswith("NILAVADHANANANDA<<CHAYAPA<DEJTHAMRONG<")
+    # the cut on a one-letter component's filler, the next component's first letters ending on
+    # its own (found by test_generate_then_parse_round_trips): the trailing components are
+    # dropped whole rather than the one-letter component shortened away
+    odd = encode_name("A AAAAAAAAAAAA AAAAAAAAAAAA A", "A A", 31)
+    assert odd == "A<AAAAAAAAAAAA<AAAAAAAAAAAA<A<<"
 
 
 def test_encode_name_rejects_empty_or_digits():

@@ -1833,7 +1833,7 @@ def _portrait_seam(ctx: Context, zone: Zone, p: tuple[int, int, int, int],
     if oy0 < py0 < oy1:
         strips.append(((ox0, py0 + gap, ox1, min(oy1, py1)), (ox0, oy0, ox1, py0 - gap)))
     H, W = ctx.ref["white"].shape[:2]
-    best: tuple[float, float, float] | None = None
+    best: tuple[float, float, tuple[int, int, int, int]] | None = None
     for inner, outer in strips:
         shifts = []
         for x0, y0, x1, y1 in (inner, outer):
@@ -1865,14 +1865,20 @@ def _portrait_seam(ctx: Context, zone: Zone, p: tuple[int, int, int, int],
         (ax, ay, ra), (bx, by, rb) = shifts
         off = math.hypot(ax - bx, ay - by) / ctx.k
         if best is None or off > best[0]:
-            best = (off, min(ra, rb), 0.0)
+            span = (min(inner[0], outer[0]), min(inner[1], outer[1]),
+                    max(inner[2], outer[2]), max(inner[3], outer[3]))
+            best = (off, min(ra, rb), span)
     if best is None:
         return not_run(ctx, "portrait.seam_mm", zone, "the overlay pattern does not cross the "
                                                       "portrait's edge clearly enough to place")
-    return result(ctx, "portrait.seam_mm", zone, round(best[0], 4),
-                  message=f"the security pattern over the portrait lies {best[0]:.2f} mm from "
-                          "where the same pattern lies beside it: the portrait's piece was laid "
-                          "in?", evidence={"response": round(best[1], 3)})
+    res = result(ctx, "portrait.seam_mm", zone, round(best[0], 4),
+                 message=f"the security pattern over the portrait lies {best[0]:.2f} mm from "
+                         "where the same pattern lies beside it: the portrait's piece was laid "
+                         "in?", evidence={"response": round(best[1], 3)})
+    if res.finding is not None:  # the strips across the edge where the step was measured
+        x0, y0, x1, y1 = best[2]
+        res.finding.region = _rect((x0 / ctx.k, y0 / ctx.k), (x1 / ctx.k, y1 / ctx.k))
+    return res
 
 
 def portrait_edge_offsets(ref: np.ndarray, cap: np.ndarray, k: float, pad_mm: float,

@@ -134,6 +134,9 @@ def encode_name(primary: str, secondary: str, width: int, *, umlauts: str = "exp
         sep = full[k:j]
         prefix = full[:max(width - len(sep) - 1, 1)].rstrip("<")
         cut = prefix + sep + full[j:j + width - len(prefix) - len(sep)]
-        if len(cut) < width:  # too little left to fill: drop the trailing components instead
+        # too little left to fill, a one-letter component shortened away, or the next
+        # component's first letters ending on its own filler: drop the trailing components
+        # instead
+        if len(cut) < width or prefix.count("<") < full[:k].count("<") or cut.endswith("<"):
             cut = full[:width].rstrip("<").ljust(width, "<")
     return cut

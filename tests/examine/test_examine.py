@@ -383,6 +383,10 @@ def test_a_portrait_laid_in_with_its_own_piece_of_the_pattern_is_found(genuine_r
     assert res.status == "failed" and res.finding.code == "POR002", (res.score, res.threshold)
     assert res.score == pytest.approx(25.4 / 300 * 5 ** 0.5, abs=0.05)
     assert ex.verdict != NO_ANOMALIES
+    # the finding marks the strips across the portrait's right edge (x 37 mm), where the
+    # overlay crosses it
+    xs = [x for x, _ in res.finding.region]
+    assert min(xs) < 37 < max(xs) and max(xs) - min(xs) < 10
     # a blurred photo of it keeps too little of the pattern to place: not run, not passed
     from docfraud.examine.capture import Capture
 
