@@ -643,30 +643,37 @@ def test_an_mrz_character_pasted_in_off_its_place_is_found(genuine_reader):
     assert max(xs) - min(xs) < 3 and abs((min(xs) + max(xs)) / 2 - (5 + 7.5 * 2.54)) < 1.5
 
 
+def _zero_of_2017(pages, design, holder) -> tuple[int, int, int, int]:
+    """Where seed 5's holder's birth date (10 JUL 2017) prints the 0 of 2017, its seventh
+    glyph: left, right, top and bottom in page pixels, from the field's ink."""
+    from docfraud.specimens.library import Library
+
+    z = next(z for z in Library().get(design.id).zones if z.id == "birth_date")
+    k = design.dpi / 25.4
+    x, y, w, h = z.bbox_mm
+    x0, y0, x1, y1 = int(x * k), int(y * k), int((x + w) * k), int((y + h) * k)
+    g = pages["white"][y0:y1, x0:x1].mean(axis=2)
+    cols = (g < 100).any(axis=0)
+    starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
+    ends = np.flatnonzero(~cols[1:] & cols[:-1]) + 1
+    assert holder.value("birth_date", "DD MMM YYYY") == "10 JUL 2017"
+    rows = np.flatnonzero((g[:, starts[6]:ends[6]] < 100).any(axis=1))
+    return (x0 + int(starts[6]), x0 + int(ends[6]), y0 + int(rows.min()),
+            y0 + int(rows.max()) + 1)
+
+
 def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
     """A pen stroke drawn across a digit of the birth date (nothing erased): the digit no
     longer fits its glyph as the date's other digits fit theirs (VIZ004), though it still
     looks more like itself than like any other digit (viz.chars passes)."""
-    from docfraud.specimens.library import Library
-
     res = _check(genuine_reader, "viz.glyphs", "birth_date")
     assert res.status == "passed"
 
     def pen(pages, design, holder, seed):
-        z = next(z for z in Library().get(design.id).zones if z.id == "birth_date")
-        k = design.dpi / 25.4
-        x, y, w, h = z.bbox_mm
-        x0, y0, x1, y1 = int(x * k), int(y * k), int((x + w) * k), int((y + h) * k)
-        g = pages["white"][y0:y1, x0:x1].mean(axis=2)
-        cols = (g < 100).any(axis=0)
-        starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
-        ends = np.flatnonzero(~cols[1:] & cols[:-1]) + 1
-        # seed 5's holder was born on 10 JUL 2017: the 0 of 2017 is the seventh glyph
-        assert holder.value("birth_date", "DD MMM YYYY") == "10 JUL 2017"
-        rows = np.flatnonzero((g[:, starts[6]:ends[6]] < 100).any(axis=1))
-        mid = y0 + int(rows.mean())
-        cv2.line(pages["white"], (x0 + int(starts[6]) - 1, mid + 2),
-                 (x0 + int(ends[6]) + 1, mid - 2), (30, 30, 45), 3, cv2.LINE_AA)
+        left, right, top, bottom = _zero_of_2017(pages, design, holder)
+        mid = (top + bottom - 1) // 2
+        cv2.line(pages["white"], (left - 1, mid + 2), (right + 1, mid - 2), (30, 30, 45), 3,
+                 cv2.LINE_AA)
 
     forged = _edited_reader_capture("UTO/P-2024", pen)
     ex = examine(forged)
@@ -695,22 +702,11 @@ def test_an_8_drawn_over_a_0_is_found(genuine_reader):
     from PIL import Image, ImageDraw, ImageFont
 
     import docfraud
-    from docfraud.specimens.library import Library
 
     assert _check(genuine_reader, "viz.strokes", "birth_date").status == "passed"
 
     def eight(pages, design, holder, seed):
-        z = next(z for z in Library().get(design.id).zones if z.id == "birth_date")
-        k = design.dpi / 25.4
-        x, y, w, h = z.bbox_mm
-        x0, y0, x1, y1 = int(x * k), int(y * k), int((x + w) * k), int((y + h) * k)
-        g = pages["white"][y0:y1, x0:x1].mean(axis=2)
-        cols = (g < 100).any(axis=0)
-        starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
-        ends = np.flatnonzero(~cols[1:] & cols[:-1]) + 1
-        assert holder.value("birth_date", "DD MMM YYYY") == "10 JUL 2017"
-        rows = np.flatnonzero((g[:, starts[6]:ends[6]] < 100).any(axis=1))
-        top, bottom = y0 + int(rows.min()), y0 + int(rows.max()) + 1
+        left, right, top, bottom = _zero_of_2017(pages, design, holder)
         font = ImageFont.truetype(str(Path(docfraud.__file__).parent / "data" /
                                       "DejaVuSans.ttf"), 100)
         box = font.getbbox("8")
@@ -719,8 +715,7 @@ def test_an_8_drawn_over_a_0_is_found(genuine_reader):
         tall = bottom - top
         glyph = np.asarray(glyph.resize((max(1, round(glyph.width * tall / glyph.height)),
                                          tall), Image.LANCZOS), np.float32) / 255
-        cx = x0 + (int(starts[6]) + int(ends[6])) // 2
-        a = cx - glyph.shape[1] // 2
+        a = (left + right) // 2 - glyph.shape[1] // 2
         region = pages["white"][top:bottom, a:a + glyph.shape[1]].astype(np.float32)
         ink = np.array([35, 35, 50], np.float32)
         pages["white"][top:bottom, a:a + glyph.shape[1]] = \
