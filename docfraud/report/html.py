@@ -11,7 +11,8 @@ import numpy as np
 
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
 from docfraud.report.json import personal_strings, scrub, to_dict
-from docfraud.report.png import annotated, redact_image, zone_crops, zone_status, _spec
+from docfraud.report.png import (_spec, annotated, box_crops, close_up_box, redact_image,
+                                 zone_crops, zone_status)
 
 FINDINGS_DOC = "https://github.com/docfraud/docfraud/blob/main/docs/findings.md"
 BANNER = {NO_ANOMALIES: ("#2e7d32", "No anomalies found in the checks that ran"),
@@ -75,6 +76,18 @@ def _mrz_html(ex: Examination, secrets: list[str] | None) -> str:
     return f'<div class="mrz">{"<br>".join(rows)}</div>{legend}'
 
 
+def _crop_row(crops: tuple[np.ndarray, np.ndarray, np.ndarray], personal: bool) -> str:
+    """The questioned crop, the specimen's and their difference side by side; blurred past
+    reading where ``personal`` (a redacted report's names, numbers and portraits)."""
+    if personal:
+        crops = tuple(cv2.GaussianBlur(c, (0, 0), 10) for c in crops)
+    q, r, heat = crops
+    return (f"<div class='zone'><figure><img src='{_img(q)}'><figcaption>questioned"
+            f"</figcaption></figure><figure><img src='{_img(r)}'><figcaption>reference "
+            f"specimen</figcaption></figure><figure><img src='{_img(heat)}'><figcaption>"
+            f"difference</figcaption></figure></div>")
+
+
 def to_html(ex: Examination, *, redact: bool = False) -> str:
     """The report as one HTML page (images embedded as data URLs)."""
     data = to_dict(ex, redact=redact)
@@ -133,21 +146,22 @@ def to_html(ex: Examination, *, redact: bool = False) -> str:
             crops = zone_crops(ex, zid, light)
             if crops is None:
                 continue
-            q, r, heat = crops
-            if redact and spec is not None:
-                z = spec.zone(zid)
-                if z.kind in ("viz_field", "mrz", "portrait", "ghost_portrait", "signature"):
-                    q = cv2.GaussianBlur(q, (0, 0), 10)
-                    r = cv2.GaussianBlur(r, (0, 0), 10)
-                    heat = cv2.GaussianBlur(heat, (0, 0), 10)
+            personal = redact and spec is not None and spec.zone(zid).kind in (
+                "viz_field", "mrz", "portrait", "ghost_portrait", "signature")
             why = "; ".join(f"{c.check} {c.score:.3g} (threshold {c.threshold:.3g})"
                             for c in ex.checks if c.zone == zid and c.status == "failed")
             parts.append(f"<h3>{_e(zid)} <span class='meta'>({_e(light)} light: {_e(why)})"
-                         f"</span></h3><div class='zone'>"
-                         f"<figure><img src='{_img(q)}'><figcaption>questioned</figcaption>"
-                         f"</figure><figure><img src='{_img(r)}'><figcaption>reference specimen"
-                         f"</figcaption></figure><figure><img src='{_img(heat)}'><figcaption>"
-                         f"difference</figcaption></figure></div>")
+                         f"</span></h3>" + _crop_row(crops, personal))
+            # where a failed check names a small part of the zone (a character, the strips
+            # across an edge), that part close up
+            for c in ex.checks:
+                if c.zone != zid or c.status != "failed" or c.finding is None or spec is None:
+                    continue
+                box = close_up_box(c.finding.region, spec.zone(zid).bbox_mm)
+                near = box_crops(ex, box, light, pad_mm=0.3, height=180) if box else None
+                if near is not None:
+                    parts.append(f"<p class='meta'>close up where {_e(c.check)} failed "
+                                 f"({_e(c.finding.code)})</p>" + _crop_row(near, personal))
     cov = data["coverage"]
     parts.append(f"<h2>Coverage</h2><p class='meta'>{len(cov['passed'])} passed, "
                  f"{len(cov['failed'])} failed, {len(cov['not_run'])} not run.</p>")

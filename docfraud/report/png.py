@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 
@@ -135,8 +137,19 @@ def zone_crops(ex: Examination, zone_id: str, light: str = "white", pad_mm: floa
         z = spec.zone(zone_id)
     except KeyError:
         return None
+    return box_crops(ex, z.bbox_mm, light, pad_mm, height)
+
+
+def box_crops(ex: Examination, box_mm: tuple[float, float, float, float], light: str = "white",
+              pad_mm: float = 1.0, height: int = 140
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(questioned, reference, difference heatmap) crops of a rectangle (x, y, width, height,
+    mm, in the specimen's frame), each ``height`` tall."""
+    spec = _spec(ex)
+    if spec is None or light not in ex.images or light not in ex.reference:
+        return None
     k = spec.px_per_mm
-    x, y, w, h = z.bbox_mm
+    x, y, w, h = box_mm
     H, W = ex.reference[light].shape[:2]
     x0, y0 = max(int((x - pad_mm) * k), 0), max(int((y - pad_mm) * k), 0)
     x1, y1 = min(int((x + w + pad_mm) * k), W), min(int((y + h + pad_mm) * k), H)
@@ -155,6 +168,33 @@ def zone_crops(ex: Examination, zone_id: str, light: str = "white", pad_mm: floa
     heat = cv2.applyColorMap(diff.astype(np.uint8), cv2.COLORMAP_INFERNO)
     s = height / q.shape[0]
     size = (max(1, round(q.shape[1] * s)), height)
-    return (cv2.resize(q, size, interpolation=cv2.INTER_AREA),
-            cv2.resize(r, size, interpolation=cv2.INTER_AREA),
-            cv2.resize(heat, size, interpolation=cv2.INTER_AREA))
+    how = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+    return (cv2.resize(q, size, interpolation=how), cv2.resize(r, size, interpolation=how),
+            cv2.resize(heat, size, interpolation=how))
+
+
+def close_up_box(region_mm: Any, zone_box_mm: tuple[float, float, float, float]
+                 ) -> tuple[float, float, float, float] | None:
+    """The rectangle (x, y, width, height, mm) to show close up for a finding's region (a
+    polygon, mm) within its zone: None where the region is most of the zone (the zone's crop
+    shows it). A long strip is cut to its middle, at most twice as long as it is wide.
+
+    >>> close_up_box([(10, 5), (12, 5), (12, 8), (10, 8)], (0, 0, 40, 10))
+    (10.0, 5.0, 2.0, 3.0)
+    >>> close_up_box([(33, 17), (40, 17), (40, 58), (33, 58)], (5, 17, 32, 41))
+    (33.0, 30.5, 7.0, 14.0)
+    >>> close_up_box([(0, 0), (40, 0), (40, 10), (0, 10)], (0, 0, 40, 10)) is None
+    True
+    """
+    if not region_mm:
+        return None
+    xs = [float(p[0]) for p in region_mm]
+    ys = [float(p[1]) for p in region_mm]
+    x, y, w, h = min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+    if w <= 0 or h <= 0 or w * h > 0.5 * zone_box_mm[2] * zone_box_mm[3]:
+        return None
+    if h > 2 * w:
+        y, h = y + (h - 2 * w) / 2, 2 * w
+    elif w > 4 * h:
+        x, w = x + (w - 4 * h) / 2, 4 * h
+    return (round(x, 2), round(y, 2), round(w, 2), round(h, 2))

@@ -387,6 +387,10 @@ def test_a_portrait_laid_in_with_its_own_piece_of_the_pattern_is_found(genuine_r
     # overlay crosses it
     xs = [x for x, _ in res.finding.region]
     assert min(xs) < 37 < max(xs) and max(xs) - min(xs) < 10
+    # the HTML report shows those strips close up, beside the specimen's
+    page = to_html(ex)
+    assert "close up where portrait.seam_mm failed (POR002)" in page
+    assert page.count("<figcaption>difference</figcaption>") >= 2
     # a blurred photo of it keeps too little of the pattern to place: not run, not passed
     from docfraud.examine.capture import Capture
 
