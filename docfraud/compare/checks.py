@@ -1512,9 +1512,16 @@ def char_scores(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float,
         if win.std() < 1:
             continue
         scores = {}
+        # the expected neighbours where they reach into the cell (a kerned T's arm over an
+        # L's foot, any blurred edge): part of every candidate's template alike
+        nb = np.full((y1, x1 - x0), 255, np.uint8)
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(text) and text[j].strip():
+                nb = np.minimum(nb, _render_at_pen(text[j], font, cap_px, (y1, x1 - x0),
+                                                   spans[j][0] - x0, baseline, folder))
         for k in pool:
             g = _render_at_pen(k, font, cap_px, (y1, x1 - x0), a - x0, baseline, folder)
-            tpl = apply_blur(255 - g.astype(np.float32), blur)[y0:y1]
+            tpl = apply_blur(255 - np.minimum(g, nb).astype(np.float32), blur)[y0:y1]
             if tpl.std() < 1:
                 continue
             match = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
@@ -1526,13 +1533,15 @@ def char_scores(crop: np.ndarray, rendered: np.ndarray, spans: list[tuple[float,
                 # the line as well, and would fill a 0's counter)
                 reach_px = max(1, int(round(0.12 * cap_px)))
                 added.append((i, added_ink(win[dy:dy + tpl.shape[0], dx:dx + tpl.shape[1]],
-                                           (g[y0:y1] < 128), reach_px)))
+                                           (g[y0:y1] < 128), reach_px,
+                                           others=nb[y0:y1] < 128)))
         if ch in scores and len(scores) >= 2:
             out.append((i, ch, scores))
     return out
 
 
-def added_ink(window: np.ndarray, glyph: np.ndarray, reach: int) -> float:
+def added_ink(window: np.ndarray, glyph: np.ndarray, reach: int,
+              others: np.ndarray | None = None) -> float:
     """The share of a character cell's ink that lies off its glyph: the ink map ``window``
     beyond ``reach`` pixels (the print's blur) of the expected glyph's strokes ``glyph`` (a
     mask of the same shape, laid where the glyph fits best), over the ink on and about them,
@@ -1551,15 +1560,19 @@ def added_ink(window: np.ndarray, glyph: np.ndarray, reach: int) -> float:
     if not glyph.any():
         return float("nan")
     size = 2 * reach + 1
-    on = cv2.dilate(glyph.astype(np.uint8),
-                    cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) > 0
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    on = cv2.dilate(glyph.astype(np.uint8), disc) > 0
     cols = np.nonzero(glyph.any(axis=0))[0]
     band = np.zeros_like(on)
     band[:, cols.min():cols.max() + 1] = True
     inside = float(window[on].sum())
     if inside <= 0:
         return float("nan")
-    return round(float(window[band & ~on].sum()) / inside, 6)
+    # the neighbours' strokes reaching into the cell are theirs, not added
+    off = band & ~on
+    if others is not None:
+        off &= ~(cv2.dilate(others.astype(np.uint8), disc) > 0)
+    return round(float(window[off].sum()) / inside, 6)
 
 
 def identity(scores: list[tuple[int, str, dict[str, float]]]
