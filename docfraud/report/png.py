@@ -131,13 +131,11 @@ def zone_crops(ex: Examination, zone_id: str, light: str = "white", pad_mm: floa
                height: int = 140) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(questioned, reference, difference heatmap) crops of a zone, each ``height`` tall."""
     spec = _spec(ex)
-    if spec is None or light not in ex.images or light not in ex.reference:
-        return None
     try:
-        z = spec.zone(zone_id)
+        z = spec.zone(zone_id) if spec is not None else None
     except KeyError:
         return None
-    return box_crops(ex, z.bbox_mm, light, pad_mm, height)
+    return box_crops(ex, z.bbox_mm, light, pad_mm, height) if z is not None else None
 
 
 def box_crops(ex: Examination, box_mm: tuple[float, float, float, float], light: str = "white",
