@@ -1548,7 +1548,8 @@ def added_ink(window: np.ndarray, glyph: np.ndarray, reach: int,
     within the glyph's own columns (its neighbours' blur spills into the cell's edges). A
     printed glyph leaves its counters and surroundings clean; strokes added with a pen (an 8
     drawn over a 0, a 4's bar on a 1) put ink there, even where the whole still looks more
-    like the old digit.
+    like the old digit. ``others``: the expected neighbours' strokes in the cell (a mask),
+    whose ink and blur are theirs, not added.
 
     >>> t = np.zeros((11, 11), bool); t[1:10, 1] = t[1:10, 9] = t[1, 1:10] = t[9, 1:10] = True
     >>> added_ink(t * 200.0, t, 1)
