@@ -2090,19 +2090,26 @@ MRZ_SEEK_MM = 4.0
 
 def _mrz_rows_shift(ctx: Context, zone: Zone, reach_mm: float = MRZ_SEEK_MM) -> int:
     """How far (pixels, down positive) the capture's MRZ lines lie from the reference's: the
-    shift that best matches the darkness of their rows across the zone, within ``reach_mm``."""
+    shift that best matches the darkness of their rows across the zone, within ``reach_mm``.
+    The rows compared are the lines' band (the zone may run to the page's edge, past which a
+    moved MRZ's rows would be sought in vain); rows past the image count as paper."""
     x0, y0, x1, y1 = ctx.box(zone)
-    r = int(reach_mm * ctx.k)
     H = ctx.cap["white"].shape[0]
+    centres = zone.params.get("line_centres_mm") or []
+    if centres:
+        cap_mm = float(zone.params.get("cap_height_mm", 2.5))
+        y0 = max(int((min(centres) - 1.5 * cap_mm) * ctx.k), 0)
+        y1 = min(int((max(centres) + 1.5 * cap_mm) * ctx.k), H)
+    r = int(reach_mm * ctx.k)
     ya, yb = max(y0 - r, 0), min(y1 + r, H)
     cap = 255.0 - M.gray(ctx.cap["white"][ya:yb, x0:x1]).astype(np.float64).mean(axis=1)
+    paper = float(np.median(cap))
+    cap = np.concatenate([np.full(r - (y0 - ya), paper), cap, np.full(r - (yb - y1), paper)])
     ref = 255.0 - M.gray(ctx.ref["white"][y0:y1, x0:x1]).astype(np.float64).mean(axis=1)
     ref = ref - ref.mean()
     best, at = -np.inf, 0
-    for d in range(-(y0 - ya), (yb - y1) + 1):
-        seg = cap[y0 - ya + d:y0 - ya + d + len(ref)]
-        if len(seg) != len(ref):
-            continue
+    for d in range(-r, r + 1):
+        seg = cap[r + d:r + d + len(ref)]
         score = float(np.dot(seg - seg.mean(), ref))
         if score > best:
             best, at = score, d
