@@ -434,3 +434,23 @@ def test_a_kerned_pair_s_characters_are_told_apart_in_their_own_cells():
     assert t["T"] - max(v for k, v in t.items() if k != "T") > 0.1, t
     margin, pos, instead = identity(scores)
     assert margin > 0.05 and instead is None, (margin, pos, instead)
+
+
+def test_a_sex_the_mrz_misread_is_nothing_a_field_must_show():
+    """A very blurred photo's MRZ read an 8 for the M of the sex field: the field is then not
+    held to show '8' (a genuine photo's field was sought as an 8 and measured 1 mm off)."""
+    from docfraud.compare.checks import expected_viz
+    from docfraud.specimens import Library
+
+    zone = next(z for z in Library().get("UTO/V-2024").zones_of() if z.mrz_field == "sex")
+
+    class Read:
+        def __init__(self, sex: str) -> None:
+            self.sex = sex
+
+        def value(self, name: str) -> str | None:
+            return self.sex if name == "sex" else None
+
+    assert expected_viz(zone, Read("F")) == "F"
+    assert expected_viz(zone, Read("X")) == "X"
+    assert expected_viz(zone, Read("8")) is None
