@@ -18,7 +18,6 @@ from functools import lru_cache
 
 import cv2
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 from skimage.color import deltaE_ciede2000, rgb2lab
 
 
@@ -218,6 +217,7 @@ def _blurs(n: int, sigmas: tuple[float, ...]) -> np.ndarray:
     ``scipy.ndimage.gaussian_filter1d(v, s, mode="nearest")`` does (kernel radius 4 sigma,
     edge values carried outwards), so many blurs of many profiles are one matrix product.
 
+    >>> from scipy.ndimage import gaussian_filter1d
     >>> v = np.random.default_rng(0).normal(size=40)
     >>> m = _blurs(40, (0.7, 2.5))
     >>> all(np.allclose(m[i] @ v, gaussian_filter1d(v, s, mode="nearest"))
