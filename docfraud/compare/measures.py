@@ -211,7 +211,9 @@ def halftone_energy(img: np.ndarray) -> float:
     return float(peak / total)
 
 
-@lru_cache(maxsize=256)
+#: A page's edge profiles have one length per specimen and a few dozen sets of sigmas; each
+#: entry is at most 20 matrices of 70 x 70 at 300 dpi (0.8 MB): the cache stays small.
+@lru_cache(maxsize=64)
 def _blurs(n: int, sigmas: tuple[float, ...]) -> np.ndarray:
     """Gaussian blurs of a profile of ``n`` values as matrices, one per sigma (S, n, n): what
     ``scipy.ndimage.gaussian_filter1d(v, s, mode="nearest")`` does (kernel radius 4 sigma,
