@@ -334,7 +334,8 @@ _register("BKG002", "Print screen pattern in the background", "error", "comparis
           "reference specimen",
           "Look for a regular dot or rosette pattern under magnification: the mark of a halftone "
           "or inkjet reprint.",
-          "The background shows the periodic dot pattern of a halftone or inkjet print.")
+          "The background shows a periodic dot pattern the specimen's print does not have: "
+          "the screen of a halftone or inkjet print (its period and angle in the evidence).")
 _register("BKG003", "Background colours differ from the specimen", "warning", "comparison",
           "reference specimen",
           "Compare the colours of the background with the specimen under the same light.",

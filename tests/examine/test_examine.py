@@ -749,6 +749,50 @@ def test_a_check_that_fails_inside_docfraud_is_reported_not_run(monkeypatch):
     assert ex.verdict == NO_ANOMALIES
 
 
+def _scan(sid: str, forgery, seed: str, strength=None):
+    import random
+
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    images, label = make_item(get_design(sid), random.Random(seed), forgery=forgery,
+                              capture_kind="scan", out_dpi=300, strength=strength)
+    imgs = next(iter(images.values()))
+    return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
+                   name="synthetic", device="scanner"), label
+
+
+def test_a_careful_reprint_on_a_soft_scan_shows_its_print_screen():
+    """A reprint at little strength (its lines blurred by 0.03 mm, a faint inkjet screen),
+    scanned at 300 dpi: its fine lines pass as a soft scan's, its screen does not
+    (background.screen, BKG002, with the screen's period); the genuine page scanned the same
+    way passes."""
+    fake, label = _scan("UTO/P-2024", "reprint", "careful-reprint-3", strength=0.1)
+    ex = examine(fake)
+    res = _check(ex, "background.screen", "background")
+    assert res.status == "failed", (res.score, res.threshold)
+    f = next(f for f in ex.findings if f.code == "BKG002" and f.field == "background")
+    assert 0.1 < f.evidence["period_mm"] < 0.6 and f.evidence["tiles"] >= 6
+    assert ex.verdict != NO_ANOMALIES
+    real, _ = _scan("UTO/P-2024", None, "careful-reprint-3")
+    ex = examine(real)
+    res = _check(ex, "background.screen", "background")
+    assert res.status == "passed", (res.score, res.threshold)
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+
+
+def test_a_zone_with_too_few_tiles_free_of_personal_data_is_not_measured_for_a_screen(
+        monkeypatch):
+    from docfraud.compare import checks as C
+
+    monkeypatch.setattr(C, "SCREEN_MIN_TILES", 10_000)
+    ex = examine(load_capture(SAMPLES / "0001.jpg"))
+    res = _check(ex, "background.screen", "background")
+    assert res.status == "not_run" and "too little of the zone" in res.reason
+    assert _check(ex, "background.structure", "background").status == "passed"
+
+
 def test_a_genuine_page_scanned_at_200_dpi_is_not_a_soft_print():
     """A flatbed's common 200 dpi setting: the page is soft by the scan's resolution, not its
     print. print.sharpness holds it to what a perfect capture at 200 dpi keeps of the
