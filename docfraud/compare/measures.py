@@ -221,10 +221,31 @@ def _tile_spectra(img: np.ndarray, starts: list[tuple[int, int]], t: int) -> np.
     """The mean power spectrum (Welch's method) of the ``t`` x ``t`` tiles at ``starts``, per
     channel: (t, t // 2 + 1, channels), as ``numpy.fft.rfft2`` orders frequencies."""
     img = img[..., None] if img.ndim == 2 else img
-    tiles = np.stack([img[y:y + t, x:x + t] for y, x in starts]).astype(np.float32)
-    tiles -= tiles.mean(axis=(1, 2), keepdims=True)
-    win = np.outer(np.hanning(t), np.hanning(t)).astype(np.float32)[None, :, :, None]
-    return (np.abs(sfft.rfft2(tiles * win, axes=(1, 2))) ** 2).mean(axis=0)
+    win = _hann2(t)[:, :, None]
+    # no mean taken out: the window confines the zero frequency's leak to 2 bins, below the band
+    tiles = np.stack([img[y:y + t, x:x + t] * win for y, x in starts])
+    spec = sfft.rfft2(tiles, axes=(1, 2))
+    return (spec.real ** 2 + spec.imag ** 2).mean(axis=0)
+
+
+@lru_cache(maxsize=4)
+def _hann2(t: int) -> np.ndarray:
+    return np.outer(np.hanning(t), np.hanning(t)).astype(np.float32)
+
+
+@lru_cache(maxsize=4)
+def _rings(tile: int, band: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                           np.ndarray]:
+    """The half spectrum's frequencies (fy, fx), the flat indices of the bins inside ``band``
+    sorted by ring (one ring per frequency step), and each ring's [start, end) in that order."""
+    fy = np.fft.fftfreq(tile)[:, None]
+    fx = np.fft.rfftfreq(tile)[None, :]
+    r = (np.hypot(fy, fx) * np.ones_like(fx)).ravel()
+    rings = np.round(r * tile).astype(int)
+    idx = np.flatnonzero((r > band[0]) & (r < band[1]))
+    idx = idx[np.argsort(rings[idx], kind="stable")]
+    _, starts = np.unique(rings[idx], return_index=True)
+    return fy, fx, idx, np.append(starts, len(idx))
 
 
 def screen_excess(reference: np.ndarray, questioned: np.ndarray, mask: np.ndarray,
@@ -260,32 +281,32 @@ def screen_excess(reference: np.ndarray, questioned: np.ndarray, mask: np.ndarra
     starts = _tile_starts(mask, tile)
     if not starts:
         return float("nan"), None, None, 0
+    fy, fx, idx, bounds = _rings(tile, band)
     s_ref = _tile_spectra(reference, starts, tile)
     s_cap = _tile_spectra(questioned, starts, tile)
-    fy = np.fft.fftfreq(tile)[:, None]
-    fx = np.fft.rfftfreq(tile)[None, :]
-    r = np.hypot(fy, fx) * np.ones_like(fx)
-    rings = np.round(r * tile).astype(int)
-    inside = (r > band[0]) & (r < band[1])
-    ring_idx = [np.flatnonzero(inside & (rings == k)) for k in np.unique(rings[inside])]
-    best, where = 0.0, None
-    for ch in range(s_cap.shape[2]):
-        a, b = s_ref[..., ch].ravel(), s_cap[..., ch].ravel()
-        expected = np.zeros_like(b)
-        quiet = np.zeros(b.shape, bool)
-        for idx in ring_idx:
-            floor, ref_floor = np.median(b[idx]), max(float(np.median(a[idx])), 1e-9)
-            expected[idx] = floor / ref_floor * a[idx] + floor
-            quiet[idx] = a[idx] <= REF_QUIET * ref_floor
-        excess = np.where(inside.ravel() & quiet, np.maximum(b - expected, 0), 0)
-        total = float(b[inside.ravel()].sum())
-        if total <= 0:
-            continue
-        share = float(np.sort(excess)[-peaks:].sum()) / total
-        if share > best:
-            best, where = share, np.unravel_index(int(np.argmax(excess)), r.shape)
-    if where is None:
+    n_ch = s_cap.shape[2]
+    a = s_ref.reshape(-1, n_ch)[idx]  # (bins in the band, ring by ring) x channels
+    b = s_cap.reshape(-1, n_ch)[idx]
+    # each ring's medians, all rings at once: rings padded to one length with NaN
+    width = int(np.diff(bounds).max())
+    pos = np.arange(len(idx)) - np.repeat(bounds[:-1], np.diff(bounds))
+    ring = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    pad = np.full((2, len(bounds) - 1, width, n_ch), np.nan, np.float64)
+    pad[0, ring, pos] = a
+    pad[1, ring, pos] = b
+    med = np.nanmedian(pad, axis=2)[:, ring]  # (2, bins, channels)
+    ref_floor, floor = np.maximum(med[0], 1e-9), med[1]
+    expected = floor / ref_floor * a + floor
+    quiet = a <= REF_QUIET * ref_floor
+    excess = np.where(quiet, np.maximum(b - expected, 0), 0)
+    total = b.sum(axis=0)
+    shares = np.sort(excess, axis=0)[-peaks:].sum(axis=0) / np.maximum(total, 1e-12)
+    shares[total <= 0] = 0.0
+    ch = int(np.argmax(shares))
+    best = float(shares[ch])
+    if best <= 0:
         return best, None, None, len(starts)
+    where = np.unravel_index(int(idx[np.argmax(excess[:, ch])]), (len(fy), fx.shape[1]))
     f_y, f_x = float(fy[where[0], 0]), float(fx[0, where[1]])
     angle = float(np.degrees(np.arctan2(f_y, f_x)) % 180)
     return best, 1 / float(np.hypot(f_y, f_x)), angle, len(starts)
