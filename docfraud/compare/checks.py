@@ -2121,9 +2121,9 @@ def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
                           "the ICAO pitch, or covered or removed")
 
 
-#: How far (mm) up or down an MRZ that none of whose lines measure in their bands is sought,
-#: on a sharp capture: a moved MRZ (a layout shift of 2.35 mm on a scan) leaves each band
-#: half a line, and was measured nowhere.
+#: How far (mm) up or down an MRZ that none of whose lines measure in their bands is sought:
+#: a moved MRZ (a layout shift of 2.35 mm on a scan) leaves each band half a line, and was
+#: measured nowhere.
 MRZ_SEEK_MM = 4.0
 
 
@@ -2198,16 +2198,20 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
                                         - ref_line.baseline_mm))
             else:  # a blurred line's glyph outlines wander: the line's start, found as a whole
                 # in a band that holds the line moved by up to LINE_REACH_MM
+                # (and ``dy`` below it, where the MRZ was sought there)
                 m = int(LINE_REACH_MM[1] * ctx.k)
-                yt, yd = max(ya - m, 0), min(yb + m, ctx.cap["white"].shape[0])
+                yt, yd = max(ya - m, 0), min(yb + m, ctx.ref["white"].shape[0])
                 off = line_offset_mm(ctx.k, M.gray(ctx.ref["white"][yt:yd, x0:x1]),
-                                      M.gray(ctx.cap["white"][yt:yd, x0:x1]), text, cap_mm,
-                                      ref_line.left_mm, ref_line.baseline_mm + (ya - yt) / ctx.k)
+                                     _rows(M.gray(ctx.cap["white"][:, x0:x1]), yt + dy, yd + dy),
+                                     text, cap_mm, ref_line.left_mm,
+                                     ref_line.baseline_mm + (ya - yt) / ctx.k, dy_px=dy)
                 if off is not None:
                     lefts.append(off)
     out = []
-    if not glyphs and dy == 0 and ctx.sharp:
-        # none at its place: an MRZ moved up or down, sought where its rows are
+    if not glyphs and dy == 0:
+        # none at its place: an MRZ moved up or down, sought where its rows are (on a blurred
+        # capture too: its lines are sought as a whole only within LINE_REACH_MM of their
+        # places, and an MRZ moved 1.8 mm down on a blurred phone photo was measured nowhere)
         shift = _mrz_rows_shift(ctx, zone)
         if abs(shift) >= 0.5 * cap_mm * ctx.k:
             return _mrz_lines_measured(ctx, zone, centres, cap_mm, texts, clear, dy=shift)
@@ -2321,11 +2325,25 @@ def line_span_px(gray: np.ndarray, stroke_px: int = 9) -> float | None:
 LINE_REACH_MM = (3.0, 1.8)
 
 
+def _rows(gray: np.ndarray, y0: int, y1: int) -> np.ndarray:
+    """Rows ``y0`` to ``y1`` of ``gray``, those past its top or bottom as paper (its median)."""
+    h = gray.shape[0]
+    out = gray[max(y0, 0):min(y1, h)]
+    above, below = max(-y0, 0), max(y1 - h, 0)
+    if above or below:
+        paper = np.median(gray)
+        out = np.concatenate([np.full((above, gray.shape[1]), paper, gray.dtype), out,
+                              np.full((below, gray.shape[1]), paper, gray.dtype)])
+    return out
+
+
 def line_offset_mm(k: float, ref: np.ndarray, cap: np.ndarray, text: str, cap_mm: float,
-                   left_mm: float, base_mm: float, n: int = 14) -> float | None:
+                   left_mm: float, base_mm: float, n: int = 14, dy_px: float = 0.0
+                   ) -> float | None:
     """How far (mm) a printed MRZ line starts from where the reference's does: its first ``n``
     characters in OCR-B found as a whole by :func:`fit_line` in both (grey crops of the line at
-    ``k`` pixels per mm), near the reference's ink start ``left_mm`` and ``base_mm``."""
+    ``k`` pixels per mm), near the reference's ink start ``left_mm`` and ``base_mm``;
+    ``dy_px``: how far below the reference's rows the capture's crop was taken."""
     head = text[:n]
     stroke = max(9, int(0.5 * cap_mm * k) | 1)
     cap_px = cap_mm * k
@@ -2343,7 +2361,7 @@ def line_offset_mm(k: float, ref: np.ndarray, cap: np.ndarray, text: str, cap_mm
                  scales=(0.97, 1.0, 1.03), pitch_px=pitch * r[0] / cap_px)
     if c is None:
         return None
-    return math.hypot(c[1] - r[1], c.baseline_exact - r.baseline_exact) / k
+    return math.hypot(c[1] - r[1], c.baseline_exact - r.baseline_exact + dy_px) / k
 
 
 def _missing_light(ctx: Context, light: str, check: str, zone: Zone | None

@@ -1093,6 +1093,30 @@ def test_an_mrz_moved_half_a_line_is_sought_where_its_rows_are(genuine_reader, s
     assert "TYP004" in {f.code for f in ex.findings}
 
 
+def test_a_blurred_photos_mrz_moved_past_its_lines_reach_is_sought_where_its_rows_are():
+    """On a blurred capture each MRZ line is found as a whole within LINE_REACH_MM (1.8 mm
+    down) of its place; an MRZ moved further (1.69 mm across, 1.8 mm down on a phone photo of
+    held-out seed 14300) was measured nowhere, and nothing else saw it. Where no line measures
+    at its place, the MRZ is sought where its rows are, on blurred captures too. The genuine
+    page blurred the same way measures in place."""
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import Variant
+
+    for shift, fails in (((0.0, 0.0), False), ((1.69, 1.8), True)):
+        cap = _reader_capture("UTO/V-2024", Variant(shift_mm={"mrz": shift}))
+        blurred = cv2.GaussianBlur(cap.white, (0, 0), 2.0)
+        ex = examine(Capture({"white": blurred}, name="blurred", device="camera"))
+        assert ex.capture_quality["class"] == "blurred", ex.capture_quality
+        pos = _check(ex, "mrz.position_mm", "mrz")
+        if fails:
+            assert pos.status == "failed", (pos.score, pos.threshold)
+            assert pos.score == pytest.approx(math.hypot(*shift), abs=0.4)
+            assert "TYP004" in {f.code for f in ex.findings}
+        else:
+            assert pos.status == "passed", (pos.score, pos.threshold)
+            assert ex.verdict == NO_ANOMALIES, ex.reasons
+
+
 def test_a_shaken_photo_is_classed_by_its_blurrier_direction():
     """A photo shaken one way keeps the other way's detail, which the Laplacian's overall
     sharpness counts: it passed for `blurred` and its characters were compared as if legible.
