@@ -50,6 +50,18 @@ def _status(ex, check: str, zone: str):
     return res.status, res
 
 
+def _fails(images: dict[str, np.ndarray], check: str, zone: str, code: str):
+    status, res = _status(_examine(images), check, zone)
+    assert status == "failed", (res.score, res.threshold)
+    assert res.finding.code == code
+    return res
+
+
+def _not_run(images: dict[str, np.ndarray], check: str, zone: str, why: str) -> None:
+    status, res = _status(_examine(images), check, zone)
+    assert status == "not_run" and why in res.reason, (status, res.reason)
+
+
 def _glare(images: dict[str, np.ndarray], zone_id: str) -> dict[str, np.ndarray]:
     """A lamp's reflection over the middle of a zone: the white image saturated there."""
     out = {k: v.copy() for k, v in images.items()}
@@ -84,9 +96,8 @@ def test_background_colour_a_tinted_background_fails_glare_leaves_it_not_run(fla
     status, res = _status(ex, "background.colour", "background")
     assert status == "failed", (res.score, res.threshold)
     assert res.finding.code == "BKG003" and res.finding.severity == "info"  # advisory
-    status, res = _status(_examine(_glare(flat, "background_header")), "background.colour",
-                          "background_header")
-    assert status == "not_run" and "glare" in res.reason
+    _not_run(_glare(flat, "background_header"), "background.colour", "background_header",
+             "glare")
 
 
 def test_microprint_detail_a_softened_line_fails_glare_leaves_it_not_run(flat):
@@ -97,12 +108,8 @@ def test_microprint_detail_a_softened_line_fails_glare_leaves_it_not_run(flat):
     copy = cv2.resize(line, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)  # 75 dpi
     soft["white"][y0:y1, x0:x1] = cv2.resize(copy, (x1 - x0, y1 - y0),
                                              interpolation=cv2.INTER_CUBIC)
-    status, res = _status(_examine(soft), "microprint.detail", "microprint_mrz")
-    assert status == "failed", (res.score, res.threshold)
-    assert res.finding.code == "MIC001"
-    status, res = _status(_examine(_glare(flat, "microprint_mrz")), "microprint.detail",
-                          "microprint_mrz")
-    assert status == "not_run" and "glare" in res.reason
+    _fails(soft, "microprint.detail", "microprint_mrz", "MIC001")
+    _not_run(_glare(flat, "microprint_mrz"), "microprint.detail", "microprint_mrz", "glare")
 
 
 def test_portrait_edge_a_cut_outline_fails_glare_leaves_it_not_run(flat):
@@ -111,11 +118,9 @@ def test_portrait_edge_a_cut_outline_fails_glare_leaves_it_not_run(flat):
     cut = {k: v.copy() for k, v in flat.items()}
     x0, y0, x1, y1 = _box("portrait")
     cv2.rectangle(cut["white"], (x0 + 2, y0 + 2), (x1 - 3, y1 - 3), (20, 20, 20), 2)
-    status, res = _status(_examine(cut), "portrait.edge", "portrait")
-    assert status == "failed", (res.score, res.threshold)
-    assert res.finding.code == "POR001" and res.finding.severity == "info"
-    status, res = _status(_examine(_glare(flat, "portrait")), "portrait.edge", "portrait")
-    assert status == "not_run" and "glare" in res.reason
+    res = _fails(cut, "portrait.edge", "portrait", "POR001")
+    assert res.finding.severity == "info"  # advisory
+    _not_run(_glare(flat, "portrait"), "portrait.edge", "portrait", "glare")
 
 
 def test_mrz_baseline_characters_off_their_line_fail_a_blurred_capture_leaves_it_not_run(flat):
@@ -130,9 +135,7 @@ def test_mrz_baseline_characters_off_their_line_fail_a_blurred_capture_leaves_it
     d = int(round(0.5 * SPEC.px_per_mm))
     shifted[d:] = third[:-d]  # the lines' middle third 0.5 mm lower
     moved["white"][y0:y1, a:b] = shifted
-    status, res = _status(_examine(moved), "mrz.baseline_mm", "mrz")
-    assert status == "failed", (res.score, res.threshold)
-    assert res.finding.code == "TYP003"
+    _fails(moved, "mrz.baseline_mm", "mrz", "TYP003")
     blurred = {"white": cv2.GaussianBlur(flat["white"], (0, 0), 2.5)}
     ex = examine(Capture(blurred, name="blurred", device="camera"), LIB)
     status, res = _status(ex, "mrz.baseline_mm", "mrz")
@@ -145,12 +148,9 @@ def test_ir_dropout_ink_dark_in_infrared_fails_no_infrared_image_leaves_it_not_r
     dark = {k: v.copy() for k, v in flat.items()}
     x0, y0, x1, y1 = _box("header_ir")
     dark["ir"][y0:y1, x0:x1] = (dark["ir"][y0:y1, x0:x1] * 0.4).astype(np.uint8)
-    status, res = _status(_examine(dark), "ir.dropout", "header_ir")
-    assert status == "failed", (res.score, res.threshold)
-    assert res.finding.code == "IR002"
-    status, res = _status(_examine({"white": flat["white"], "uv": flat["uv"]}), "ir.dropout",
-                          "header_ir")
-    assert status == "not_run" and "no infrared image" in res.reason
+    _fails(dark, "ir.dropout", "header_ir", "IR002")
+    _not_run({"white": flat["white"], "uv": flat["uv"]}, "ir.dropout", "header_ir",
+             "no infrared image")
 
 
 def test_uv_paper_bright_paper_fails_no_ultraviolet_image_leaves_it_not_run(flat):
@@ -158,9 +158,5 @@ def test_uv_paper_bright_paper_fails_no_ultraviolet_image_leaves_it_not_run(flat
     glows. Without a UV image the check does not run."""
     bright = {k: v.copy() for k, v in flat.items()}
     bright["uv"] = cv2.add(bright["uv"], np.full_like(bright["uv"], 70))
-    status, res = _status(_examine(bright), "uv.paper", "page")
-    assert status == "failed", (res.score, res.threshold)
-    assert res.finding.code == "UV001"
-    status, res = _status(_examine({"white": flat["white"], "ir": flat["ir"]}), "uv.paper",
-                          "page")
-    assert status == "not_run" and "ultraviolet" in res.reason
+    _fails(bright, "uv.paper", "page", "UV001")
+    _not_run({"white": flat["white"], "ir": flat["ir"]}, "uv.paper", "page", "ultraviolet")
