@@ -749,7 +749,8 @@ def test_a_check_that_fails_inside_docfraud_is_reported_not_run(monkeypatch):
     assert ex.verdict == NO_ANOMALIES
 
 
-def _scan(sid: str, forgery, seed: str, strength=None):
+def _scan(sid: str, forgery, seed: str, strength=None, out_dpi: int = 300):
+    """One side of a synthetic document scanned at ``out_dpi``, as a Capture, and its label."""
     import random
 
     from docfraud.examine.capture import Capture
@@ -757,7 +758,7 @@ def _scan(sid: str, forgery, seed: str, strength=None):
     from docfraud.synth.dataset import make_item
 
     images, label = make_item(get_design(sid), random.Random(seed), forgery=forgery,
-                              capture_kind="scan", out_dpi=300, strength=strength)
+                              capture_kind="scan", out_dpi=out_dpi, strength=strength)
     imgs = next(iter(images.values()))
     return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
                    name="synthetic", device="scanner"), label
@@ -797,19 +798,9 @@ def test_a_genuine_page_scanned_at_200_dpi_is_not_a_soft_print():
     """A flatbed's common 200 dpi setting: the page is soft by the scan's resolution, not its
     print. print.sharpness holds it to what a perfect capture at 200 dpi keeps of the
     specimen's sharpness, so it passes; a reprint scanned the same way stays softer."""
-    import random
-
-    from docfraud.examine.capture import Capture
-    from docfraud.synth.artwork import get_design
-    from docfraud.synth.dataset import make_item
-
     def scanned(forgery):
-        rng = random.Random(f"200dpi-{forgery}")
-        images, _ = make_item(get_design("UTO/V-2024"), rng, forgery=forgery, capture_kind="scan",
-                              out_dpi=200, strength=0.5 if forgery else None)
-        imgs = next(iter(images.values()))
-        return Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
-                       name="synthetic", device="scanner")
+        return _scan("UTO/V-2024", forgery, f"200dpi-{forgery}",
+                     strength=0.5 if forgery else None, out_dpi=200)[0]
 
     ex = examine(scanned(None))
     assert ex.capture_quality["dpi"] < 220
