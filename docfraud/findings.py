@@ -353,9 +353,9 @@ _register("BKG005", "Print softer than the document's edge", "error", "compariso
           "Look at the MRZ and the fine lines with a loupe: print softer than the cut edge of "
           "the page, on the document itself, marks a counterfeit printed from a scan or photo; "
           "retake a sharp photo if the edge and the print were at different distances.",
-          "The MRZ's characters are more blurred than the document's cut edge in the same "
-          "capture, beyond what genuine captures show: the capture's blur cannot explain it, "
-          "so the print itself is soft.")
+          "The MRZ's characters, or the background's fine lines, are more blurred than the "
+          "document's cut edge in the same capture, beyond what genuine captures show: the "
+          "capture's blur cannot explain it, so the print itself is soft.")
 
 # MICxxx: microprint
 _register("MIC001", "Microprint degraded", "error", "comparison", "reference specimen",

@@ -312,6 +312,96 @@ def screen_excess(reference: np.ndarray, questioned: np.ndarray, mask: np.ndarra
     return best, 1 / float(np.hypot(f_y, f_x)), angle, len(starts)
 
 
+#: The Gaussian blurs (pixels) tried by blur_against, coarse steps refined by a parabola.
+BLUR_SIGMAS = tuple(np.arange(0.0, 6.01, 0.5).round(2))
+#: The band (Gaussian sigmas, pixels) in which blur_against compares the lines.
+BLUR_BAND = (0.5, 4.0)
+
+
+def blur_against(reference: np.ndarray, questioned: np.ndarray, mask: np.ndarray,
+                 tile: int = 64, max_tiles: int = 16, reach: int = 2,
+                 sigmas: tuple[float, ...] = BLUR_SIGMAS) -> tuple[float, float, int]:
+    """How blurred ``questioned`` is against the sharp ``reference`` it was aligned to (grey
+    crops of one size): the Gaussian sigma (pixels) by which the reference's lines, blurred,
+    match the questioned's best. Tiles inside ``mask`` (at most ``max_tiles``, spread over the
+    crop) are each registered once to the best whole-pixel shift within ``reach``; then, for
+    each of ``sigmas`` (evenly spaced), the band-passed (BLUR_BAND) blurred reference is
+    correlated with the band-passed questioned tiles, and the mean correlation's peak is
+    refined by a parabola.
+    Returns (sigma, the correlation at the peak, the number of tiles); NaN where no tile fits.
+
+    >>> rng = np.random.default_rng(1)
+    >>> yy, xx = np.mgrid[:200, :260]
+    >>> lines = 150 + 60 * np.sin(2 * np.pi * (xx + 0.4 * yy) / 7) * np.sin(yy / 9.0)
+    >>> soft = cv2.GaussianBlur(lines, (0, 0), 1.8) + rng.normal(0, 2, lines.shape)
+    >>> s, r, n = blur_against(lines, np.roll(soft, 1, axis=1), np.ones((200, 260), np.uint8))
+    >>> round(s, 1), r > 0.9, n
+    (1.8, True, 15)
+    """
+    m = int(np.ceil(2.5 * np.hypot(max(sigmas), BLUR_BAND[1]))) + reach
+    h, w = reference.shape[:2]
+    inner = np.zeros_like(mask)
+    inner[m:h - m, m:w - m] = mask[m:h - m, m:w - m]
+    starts = _tile_starts(inner, tile)
+    if not starts:
+        return float("nan"), float("nan"), 0
+    if len(starts) > max_tiles:
+        starts = [starts[i] for i in np.linspace(0, len(starts) - 1, max_tiles).round().astype(int)]
+    side = tile + 2 * m
+    n = len(starts)
+    cols = int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    # the tiles with their margins side by side: one blur of the mosaic blurs them all
+    ref_mosaic = np.zeros((rows * side, cols * side), np.float32)
+    cap_mosaic = np.zeros_like(ref_mosaic)
+    for i, (y, x) in enumerate(starts):
+        r, c = divmod(i, cols)
+        ref_mosaic[r * side:(r + 1) * side, c * side:(c + 1) * side] = \
+            reference[y - m:y + tile + m, x - m:x + tile + m]
+        cap_mosaic[r * side:(r + 1) * side, c * side:(c + 1) * side] = \
+            questioned[y - m:y + tile + m, x - m:x + tile + m]
+    lo, hi = BLUR_BAND
+    cap_bp = cv2.GaussianBlur(cap_mosaic, (0, 0), lo) - cv2.GaussianBlur(cap_mosaic, (0, 0), hi)
+    q = np.stack([cap_bp[(i // cols) * side + m:(i // cols) * side + m + tile,
+                         (i % cols) * side + m:(i % cols) * side + m + tile] for i in range(n)])
+    q = q - q.mean(axis=(1, 2), keepdims=True)
+    q /= np.sqrt((q * q).sum(axis=(1, 2), keepdims=True)) + 1e-9
+
+    def band(sigma: float) -> np.ndarray:
+        return (cv2.GaussianBlur(ref_mosaic, (0, 0), float(np.hypot(sigma, lo))) -
+                cv2.GaussianBlur(ref_mosaic, (0, 0), float(np.hypot(sigma, hi))))
+
+    # each tile's shift, once, at a middling blur
+    mid = band(float(np.median(sigmas)))
+    shifts = []
+    for i in range(n):
+        r, c = divmod(i, cols)
+        y0, x0 = r * side + m - reach, c * side + m - reach
+        win = mid[y0:y0 + tile + 2 * reach, x0:x0 + tile + 2 * reach]
+        res = cv2.matchTemplate(win, cap_bp[r * side + m:r * side + m + tile,
+                                            c * side + m:c * side + m + tile], cv2.TM_CCOEFF_NORMED)
+        dy, dx = np.unravel_index(int(np.argmax(res)), res.shape)
+        shifts.append((y0 + dy, x0 + dx))
+
+    def score(sigma: float) -> float:
+        b = band(sigma)
+        a = np.stack([b[y:y + tile, x:x + tile] for y, x in shifts])
+        a = a - a.mean(axis=(1, 2), keepdims=True)
+        a /= np.sqrt((a * a).sum(axis=(1, 2), keepdims=True)) + 1e-9
+        return float((a * q).sum(axis=(1, 2)).mean())
+
+    scores = np.array([score(s) for s in sigmas])
+    i = int(np.argmax(scores))
+    sigma = float(sigmas[i])
+    if 0 < i < len(scores) - 1:
+        a, b, c = scores[i - 1:i + 2]
+        den = a - 2 * b + c
+        if den < 0:
+            sigma += float(np.clip(0.5 * (a - c) / den, -0.5, 0.5)) * \
+                float(sigmas[1] - sigmas[0])
+    return float(sigma), float(scores[i]), n
+
+
 #: A page's edge profiles have one length per specimen and a few dozen sets of sigmas; each
 #: entry is at most 20 matrices of 70 x 70 at 300 dpi (0.8 MB): the cache stays small.
 @lru_cache(maxsize=64)

@@ -841,6 +841,39 @@ def test_a_reprint_photographed_is_softer_than_its_edge_a_genuine_page_not():
     assert "BKG005" in {f.code for f in fake.findings} and fake.verdict != NO_ANOMALIES
 
 
+def test_a_reprint_s_background_lines_are_softer_than_its_edge_on_a_blurred_photo():
+    """background.blur_mm: on a photo too blurred to compare the fine lines, the specimen's
+    lines blurred until they match the capture's give the print's blur, held to the cut
+    edge's. A genuine page's lines are as sharp as its edge; a reprint's are softer (BKG005).
+    Not run on a sharp capture (its lines are compared directly), a shaken one, or where the
+    edge does not stand out."""
+    from docfraud.examine.capture import Capture
+
+    genuine = examine(_photo(None, 4, capture_strength=0.6))
+    assert genuine.capture_quality["class"] == "blurred"
+    res = _check(genuine, "background.blur_mm", "background")
+    assert res.status == "passed" and res.score < 0.05, (res.score, res.threshold)
+    fake = examine(_photo("reprint", 3, capture_strength=0.6))
+    assert fake.capture_quality["class"] == "blurred"
+    res = _check(fake, "background.blur_mm", "background")
+    assert res.status == "failed" and res.score > 0.08, (res.score, res.threshold)
+    assert res.finding.code == "BKG005" and res.finding.evidence["tiles"] >= 6
+    shaken = examine(_photo(None, 1, capture_strength=0.6))
+    assert shaken.capture_quality["shake"] > 3
+    res = _check(shaken, "background.blur_mm", "background")
+    assert res.status == "not_run" and "shaken" in res.reason
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    res = _check(examine(cap), "background.blur_mm", "background")
+    assert res.status == "not_run" and "sharp" in res.reason
+    page = cv2.GaussianBlur(cap.white, (0, 0), 2.5)
+    ys, xs = np.nonzero(cv2.cvtColor(cap.white, cv2.COLOR_BGR2GRAY) > 120)
+    inner = page[ys.min() + 20: ys.max() - 20, xs.min() + 20: xs.max() - 20]
+    ex = examine(Capture({"white": inner.copy()}, name="cropped", device="camera"))
+    assert ex.capture_quality["class"] in ("blurred", "very_blurred")
+    res = _check(ex, "background.blur_mm", "background")
+    assert res.status == "not_run" and "edge" in res.reason, res
+
+
 def test_print_blur_not_run_without_an_edge_or_an_mrz():
     """Where the page fills the image there is no edge to measure the camera's blur on; a
     card's front has no MRZ to measure the print on: print.blur_mm says so, it does not pass."""
@@ -960,6 +993,34 @@ def test_a_portrait_edge_not_found_on_a_blurred_photo_is_not_guessed(genuine_rea
     assert blurred.capture_quality["class"] in ("blurred", "very_blurred")
     res = _check(blurred, "layout.offset_mm", "portrait")
     assert res.status == "passed" and res.score < 0.1, (res.score, res.threshold)
+
+
+def test_a_photo_laid_over_the_portrait_s_pattern_is_seen_on_blurred_photos():
+    """portrait.overlay runs on blurred phone photos too, in a coarser band per quality class:
+    a substituted portrait hides the security pattern printed over the genuine one's edge.
+    Placing the pattern to a tenth of a millimetre (portrait.seam_mm) still needs a sharp
+    capture. A very blurred photo's substitute whose ghost still matched is caught by it."""
+    genuine = examine(_photo(None, 3, capture_strength=0.6))
+    assert genuine.capture_quality["class"] == "blurred"
+    res = _check(genuine, "portrait.overlay", "portrait")
+    assert res.status == "passed" and res.score > 0.6, (res.score, res.threshold)
+    seam = _check(genuine, "portrait.seam_mm", "portrait")
+    assert seam.status == "not_run" and "blurred" in seam.reason
+    forged = examine(_photo("portrait_substitution", 1, capture_strength=0.8))
+    assert forged.capture_quality["class"] == "blurred"
+    res = _check(forged, "portrait.overlay", "portrait")
+    assert res.status == "failed" and res.score < 0.3, (res.score, res.threshold)
+    assert "POR002" in {f.code for f in forged.findings}
+    soft = examine(_photo("portrait_substitution", 3, capture_strength=0.8))
+    assert soft.capture_quality["class"] == "very_blurred"
+    assert _check(soft, "ghost.match", "ghost").status == "passed"
+    res = _check(soft, "portrait.overlay", "portrait")
+    assert res.status == "failed", (res.score, res.threshold)
+    assert soft.verdict != NO_ANOMALIES
+    genuine_soft = examine(_photo(None, 2, capture_strength=0.6))
+    assert genuine_soft.capture_quality["class"] == "very_blurred"
+    res = _check(genuine_soft, "portrait.overlay", "portrait")
+    assert res.status == "passed", (res.score, res.threshold)
 
 
 def test_a_homography_off_the_page_s_outline_is_replaced_by_the_outline_s(monkeypatch):
@@ -1128,6 +1189,9 @@ def test_a_shaken_photo_is_classed_by_its_blurrier_direction():
     longer = cv2.filter2D(cap.white, -1, np.full((1, 15), 1.0 / 15, np.float32))
     ex3 = examine(Capture({"white": longer}, name="shaken", device="camera"))
     res = _check(ex3, "mrz.pitch_mm", "mrz")
+    assert res.status == "not_run" and "shaken" in res.reason, res
+    # nor the pattern over the portrait, which the shake smears (it failed this genuine photo)
+    res = _check(ex3, "portrait.overlay", "portrait")
     assert res.status == "not_run" and "shaken" in res.reason, res
     assert ex3.verdict == NO_ANOMALIES, ex3.reasons
 
