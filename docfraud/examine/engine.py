@@ -29,7 +29,7 @@ import numpy as np
 from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, outline_alignment, warp_to_reference
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
-                                     check_background_blur, check_outline, check_print_blur,
+                                     check_lines_blur, check_outline, check_print_blur,
                                      check_print_sharpness, check_uv_paper, not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
@@ -454,7 +454,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     checks.extend(check_uv_paper(ctx))
     checks.append(check_print_sharpness(ctx, capture.device, quality["sharpness_at_dpi"]))
     checks.append(check_print_blur(ctx, edge_blur))
-    checks.append(check_background_blur(ctx, edge_blur))
+    checks.append(check_lines_blur(ctx, edge_blur))
     checks.append(check_outline(ctx, outline))
     for c in checks:
         if c.finding is not None:
