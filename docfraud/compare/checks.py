@@ -2565,9 +2565,8 @@ def check_lines_blur(ctx: Context, edge_blur_mm: float | None) -> CheckResult:
     mask &= 255 - cv2.dilate(ctx.glare, np.ones((15, 15), np.uint8))
     mask = cv2.erode(mask, np.ones((5, 5), np.uint8))
     edge_px = edge_blur_mm * ctx.k
-    sigmas = tuple(s for s in np.arange(edge_px - 1.0, edge_px + 3.01, 0.5) if s >= 0) or (0.0,)
-    if len(sigmas) < 3:
-        sigmas = (0.0, 0.5, 1.0)
+    # from a little sharper than the edge (its own measurement's noise) to 3 px softer
+    sigmas = tuple(float(s) for s in np.arange(edge_px - 1.0, edge_px + 3.01, 0.5) if s >= 0)
     sigma, fit, n = M.blur_against(M.gray(ctx.ref["white"]).astype(np.float32),
                                    M.gray(ctx.cap["white"]).astype(np.float32), mask,
                                    sigmas=sigmas)
