@@ -53,13 +53,15 @@ def calibrate(spec: Specimen, captures: list[Path], *,
             quality = str(ex.capture_quality.get("class", "high"))
             for key, score in ex.measurements.items():
                 check, zone = key.split(":", 1)
+                # a check held to a finer class than the capture's (checks.result): its own
+                zone, _, held = zone.partition("@")
                 if check in ("layout.dx_mm", "layout.dy_mm", "mrz.blur_mm"):
                     continue  # measurements behind a check, not checks
                 if check == "layout.offset_mm" and f"layout.dx_mm:{zone}" in ex.measurements:
                     shifts[zone].append((ex.measurements[f"layout.dx_mm:{zone}"],
                                          ex.measurements[f"layout.dy_mm:{zone}"], quality))
                     continue
-                samples[(check, zone, quality)].append(score)
+                samples[(check, zone, held or quality)].append(score)
         if progress:
             progress(i)
     if used == 0:

@@ -9,7 +9,8 @@ Stored beside the description as ``calibration.toml``::
     [[thresholds]]
     check = "viz.text"
     zone = "birth_date"
-    quality = "high"         # quality class: high (sharp scan, reader), low, blurred, very_blurred
+    quality = "high"         # quality class: high (sharp scan, reader), low, blurred, very_blurred,
+                             # or shaken (print.blur_mm's blurred photos whose blur is not round)
     value = 0.62
     n = 40                   # measurements behind this threshold
     direction = "min"

@@ -70,3 +70,46 @@ def test_layout_origins_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
     path.write_text(path.read_text().replace("dx_mm = -0.25", "dx_mm = \"left\""))
     with pytest.raises(SpecimenFormatError, match="origins"):
         load_origins(spec)
+
+
+def test_calibrate_keeps_a_check_s_own_class_and_leaves_forgeries_out(tmp_path, monkeypatch):
+    """`docfraud specimen calibrate` examines each capture with the thresholds ignored and
+    collects every check's score per zone and quality class: the capture's class, or the one
+    the check was held to where it tells captures apart more finely (print.blur_mm on a shaken
+    photo: ``check:zone@shaken``). Measurements behind a check are not checks; a capture not
+    aligned to the specimen is skipped, not counted."""
+    from docfraud.examine import calibrate as C
+    from docfraud.examine.model import NO_ANOMALIES, Examination
+
+    folder = tmp_path / "UTO" / "V-2024"
+    shutil.copytree(ROOT / "reference_specimens" / "UTO" / "V-2024", folder)
+    (folder / "calibration.toml").unlink()
+    spec = load_specimen(folder)
+    files = []
+    for i in range(13):
+        p = tmp_path / f"{i:02d}.jpg"
+        p.write_bytes(b"")
+        files.append(p)
+
+    def fake_exam(caps, lib, thresholds_off):
+        assert thresholds_off
+        i = int(caps[0])
+        shaken = i % 2 == 1
+        key = "print.blur_mm:mrz@shaken" if shaken else "print.blur_mm:mrz"
+        return [Examination(name=str(i), verdict=NO_ANOMALIES, reasons=[], findings=[],
+                            checks=[], specimen="UTO/V-2024" if i < 12 else "UTO/P-2024",
+                            capture_quality={"class": "blurred"},
+                            measurements={key: (0.06 if shaken else 0.02) + 0.001 * i,
+                                          "mrz.blur_mm:mrz": 0.1})]
+
+    monkeypatch.setattr(C, "load_capture", lambda p: p.stem)
+    monkeypatch.setattr(C, "examine_document", fake_exam)
+    path, summary = C.calibrate(spec, files)
+    assert summary["captures"] == 12
+    assert summary["skipped"] == ["12.jpg: not aligned to UTO/V-2024"]
+    got = load_calibration(load_specimen(folder))
+    shaken = got[("print.blur_mm", "mrz", "shaken")]
+    round_ = got[("print.blur_mm", "mrz", "blurred")]
+    assert shaken[1] == 6 and round_[1] == 6
+    assert shaken[0] > 0.071 > round_[0] > 0.031  # past each class's own genuine scores
+    assert not any(k[0] == "mrz.blur_mm" for k in got)
