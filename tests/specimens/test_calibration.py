@@ -72,7 +72,7 @@ def test_layout_origins_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
         load_origins(spec)
 
 
-def test_calibrate_keeps_a_check_s_own_class_and_leaves_forgeries_out(tmp_path, monkeypatch):
+def test_calibrate_groups_by_each_check_s_class_and_skips_what_it_cannot_align(tmp_path, monkeypatch):
     """`docfraud specimen calibrate` examines each capture with the thresholds ignored and
     collects every check's score per zone and quality class: the capture's class, or the one
     the check was held to where it tells captures apart more finely (print.blur_mm on a shaken
