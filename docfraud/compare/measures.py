@@ -437,9 +437,9 @@ def _best_fits(p: np.ndarray, inner: np.ndarray, outer: np.ndarray, sigmas: tupl
     a, b = m @ inner, m @ outer  # (S, n)
     ones = np.ones_like(a)
     design = np.stack([ones, a, b], axis=2)  # (S, n, 3)
-    coef = np.empty((len(sigmas), 3))
-    for i in range(len(sigmas)):
-        coef[i] = np.linalg.lstsq(design[i], p, rcond=None)[0]
+    # least squares for every sigma at once (the pseudo-inverse gives lstsq's minimum-norm
+    # solution where a column is all zero)
+    coef = np.linalg.pinv(design) @ p
     rms = np.sqrt(np.mean((np.einsum("snk,sk->sn", design, coef) - p) ** 2, axis=1))
     return rms, coef
 

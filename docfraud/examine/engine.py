@@ -262,15 +262,22 @@ def _quality(cap_white: np.ndarray, ref_white: np.ndarray, covered: np.ndarray,
             "sharpness_at_dpi": sharp_cap / max(sharp_at_dpi, 1e-6), "shake": shake}
 
 
+#: ``examine``'s ``own_reading`` when the capture's MRZ has not been read yet.
+NOT_READ: Any = object()
+
+
 def examine(capture: Capture, library: Library | None = None, *, as_of: date | None = None,
             reader: Callable[[np.ndarray], Any] | None = None,
             ocr: Callable[[np.ndarray], str] | None | bool = True,
-            thresholds_off: bool = False, document_mrz: Any = None) -> Examination:
+            thresholds_off: bool = False, document_mrz: Any = None,
+            own_reading: Any = NOT_READ) -> Examination:
     """Examine one capture (one side of a document) against the specimen library.
 
     ``thresholds_off`` ignores the specimens' calibrated thresholds (used while calibrating).
     ``document_mrz``: the MRZ reading of another side of the same document (a card's front has
     no MRZ; its visual zone is checked against the back's), used when this side has none.
+    ``own_reading``: this capture's MRZ reading already made by ``reader`` (None where it found
+    none), so that it is not read twice.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -287,7 +294,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     findings: list[Finding] = []
     checks: list[CheckResult] = []
 
-    reading = reader(capture.white)
+    reading = reader(capture.white) if own_reading is NOT_READ else own_reading
     own_mrz = reading is not None
     if reading is None and document_mrz is not None:
         reading = document_mrz
@@ -529,17 +536,21 @@ def examine_document(captures: list[Capture], library: Library | None = None,
     from docfraud.imaging.mrz import read_mrz
 
     lib = library or Library()
+    reader = kw.get("reader") or (lambda img: read_mrz(img, as_of=kw.get("as_of")))
     first, reading = None, None
+    tried: dict[int, Any] = {}  # each side's own reading, made once
     for i, cap in enumerate(captures):
-        reading = read_mrz(cap.white, as_of=kw.get("as_of"))
+        reading = tried[i] = reader(cap.white)
         if reading is not None:
             first = i
             break
     done: dict[int, Examination] = {}
     if first is not None:
-        done[first] = examine(captures[first], lib, document_mrz=reading, **kw)
+        done[first] = examine(captures[first], lib, document_mrz=reading,
+                              own_reading=tried[first], **kw)
         reading = done[first].reading or reading
-    return [done[i] if i in done else examine(cap, lib, document_mrz=reading, **kw)
+    return [done[i] if i in done else
+            examine(cap, lib, document_mrz=reading, own_reading=tried.get(i, NOT_READ), **kw)
             for i, cap in enumerate(captures)]
 
 
