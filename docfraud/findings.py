@@ -307,6 +307,14 @@ _register("SPC002", "Document does not match its specimen", "warning", "comparis
           "document.",
           "The capture could not be aligned to any reference specimen of the type its MRZ names; "
           "the comparison could not be made.")
+_register("SPC003", "Expiry later than the specimen's validity period allows", "error", "rule",
+          "the specimen's validity period (issuer's practice); ICAO 9303-3 §4.8",
+          "Compare the expiry date in the visual zone and the MRZ with the date of issue: an "
+          "expiry date pushed later is the commonest alteration of a date. Look for erased or "
+          "re-printed digits in both.",
+          "The MRZ's expiry date lies further after the reference date (or after the last day "
+          "the series was issued) than documents of this type are valid: a document issued "
+          "today at the latest would expire sooner.")
 
 # LAYxxx: layout
 _register("LAY001", "Element out of its place", "error", "comparison", "reference specimen",

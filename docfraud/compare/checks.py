@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -2676,6 +2677,50 @@ def check_outline(ctx: Context, outline_mm: float | None) -> CheckResult:
     if res.finding is not None:  # the page's outline, where the print says it should be
         w, h = ctx.spec.size_mm
         res.finding.region = _rect((0.3, 0.3), (w - 0.3, h - 0.3))
+    return res
+
+
+#: How much later (years) than the specimen's validity period after the reference date an
+#: expiry date may lie: a month, for issuers that count the period from a later day than the
+#: issue (a specimen whose documents run longer states so in its ``validity_years``).
+VALIDITY_SLACK_YEARS = 31 / 365.25
+
+
+def check_validity(ctx: Context, as_of: date) -> CheckResult:
+    """specimen.validity (SPC003): the MRZ's expiry date no later than the specimen's validity
+    period (``validity_years``) after the last day a document of the series can have been
+    issued: the reference date ``as_of``, or the series' end where it ended before. A rule, not
+    a measurement: not calibrated. Not run where the MRZ gives no expiry date its check digit
+    confirms (a misread date is no altered one), or where the specimen states no validity.
+
+    An expiry date pushed later is the commonest alteration of a date; pushed past the type's
+    validity, the document would have been issued after the day it is examined."""
+    name = "specimen.validity"
+    years = ctx.spec.validity_years
+    if years is None:
+        return CheckResult(name, None, "not_run", reason="the specimen does not state its "
+                           "validity period", side=ctx.side, direction="max")
+    expiry = ctx.mrz.value("expiry_date") if ctx.mrz is not None else None
+    if not isinstance(expiry, date):
+        return CheckResult(name, None, "not_run", reason="no expiry date was read from the MRZ",
+                           side=ctx.side, direction="max")
+    if any(f.field == "expiry_date" and f.severity == "error" for f in ctx.mrz.findings):
+        return CheckResult(name, None, "not_run", reason="the MRZ's expiry date fails its own "
+                           "checks (a misread?)", side=ctx.side, direction="max")
+    last_issue = min(as_of, ctx.spec.series_to) if ctx.spec.series_to else as_of
+    after = (expiry - last_issue).days / 365.25
+    limit = float(years) + VALIDITY_SLACK_YEARS
+    res = CheckResult(name, None, "passed" if after <= limit else "failed", round(after, 4),
+                      round(limit, 4), "max", side=ctx.side)
+    if after > limit:
+        res.finding = make(
+            "SPC003", f"the MRZ's expiry date {expiry.isoformat()} is {after:.1f} years after "
+            f"{last_issue.isoformat()}; {ctx.spec.id} documents are valid for {years:g} years: "
+            "it would have been issued later than that (an expiry date pushed later?)",
+            field="expiry_date", evidence={
+                "measured_years": round(after, 2), "threshold_years": round(limit, 2),
+                "expiry": expiry.isoformat(), "latest_issue": last_issue.isoformat(),
+                "validity_years": years})
     return res
 
 

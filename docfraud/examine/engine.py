@@ -30,7 +30,8 @@ from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, outline_alignment, warp_to_reference
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
                                      check_lines_blur, check_outline, check_print_blur,
-                                     check_print_sharpness, check_uv_paper, not_run)
+                                     check_print_sharpness, check_uv_paper, check_validity,
+                                     not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination
@@ -463,6 +464,8 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     checks.append(check_print_blur(ctx, edge_blur))
     checks.append(check_lines_blur(ctx, edge_blur))
     checks.append(check_outline(ctx, outline))
+    if side == (spec.mrz_side or side):  # once per document, on the MRZ's side
+        checks.append(check_validity(ctx, as_of or date.today()))
     for c in checks:
         if c.finding is not None:
             findings.append(c.finding)

@@ -1358,3 +1358,51 @@ def test_a_very_blurred_field_with_no_mrz_text_to_fit_is_not_placed(monkeypatch)
     # on a sharp capture the same field is placed by its ink
     res = _check(examine(cap), "layout.offset_mm", "birth_date")
     assert res.status == "passed", res
+
+
+def test_an_expiry_past_the_specimen_s_validity_is_a_finding():
+    """specimen.validity (SPC003): a document examined on a day its type could not have been
+    issued yet for so long a validity (the expiry pushed later) fails; the same document
+    examined within its validity passes; a misread expiry or a specimen without a stated
+    validity leaves the rule not run."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from docfraud.compare.checks import VALIDITY_SLACK_YEARS, check_validity
+    from docfraud.findings import make
+
+    cap = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    ex = examine(cap)
+    res = _check(ex, "specimen.validity", None)
+    assert res.status == "passed" and 0 < res.score <= 10, res
+    expiry = ex.reading.mrz.value("expiry_date")
+    # examined long before: a 10-year passport expiring then would be issued in the future
+    early = examine(cap, as_of=expiry.replace(year=expiry.year - 11))
+    res = _check(early, "specimen.validity", None)
+    assert res.status == "failed" and res.finding.code == "SPC003", res
+    assert res.threshold == pytest.approx(10 + VALIDITY_SLACK_YEARS, abs=1e-3)
+    assert early.verdict != NO_ANOMALIES
+
+    spec = SimpleNamespace(validity_years=5, series_to=None, id="UTO/V-2024")
+    mrz = SimpleNamespace(value=lambda f: date(2031, 12, 1), findings=[])
+    ctx = SimpleNamespace(spec=spec, mrz=mrz, side="page")
+    assert check_validity(ctx, date(2026, 12, 1)).status == "passed"
+    assert check_validity(ctx, date(2026, 10, 1)).status == "failed"
+    # a series that ended: its documents were issued by its last day
+    ended = replace_ns(spec, series_to=date(2025, 1, 1))
+    assert check_validity(SimpleNamespace(spec=ended, mrz=mrz, side="page"),
+                          date(2026, 12, 1)).status == "failed"
+    misread = SimpleNamespace(value=mrz.value, findings=[
+        make("MRZ103", "check digit", field="expiry_date")])
+    res = check_validity(SimpleNamespace(spec=spec, mrz=misread, side="page"), date(2026, 10, 1))
+    assert res.status == "not_run" and "misread" in res.reason
+    res = check_validity(SimpleNamespace(spec=replace_ns(spec, validity_years=None), mrz=mrz,
+                                         side="page"), date(2026, 10, 1))
+    assert res.status == "not_run" and "validity" in res.reason
+
+
+def replace_ns(ns, **kw):
+    """A copy of a SimpleNamespace with some attributes replaced."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**{**vars(ns), **kw})
