@@ -181,7 +181,7 @@ LIMITS: dict[str, float] = {"viz.chars": 0.0, "viz.extent": 0.15,
 #: (docs/benchmarks.md) they separate genuine from forged documents no better than chance yet
 #: (ROC AUC below 0.65), so letting them decide would only raise false alarms.
 #: mrz.font_fit on sharp captures, where mrz.glyphs compares the characters themselves (it
-#: counts on blurred ones: see check_mrz_zone).
+#: counts on blurred ones: COUNTED_WHEN_BLURRED).
 #: print.lines_blur_mm too, for now: on held-out seed 14500's phone photos it alone caught one
 #: reprint and alone raised one false alarm (a very blurred card, whose threshold rests on 21
 #: calibration photos); it mostly agrees with print.blur_mm, both held to the same edge.
