@@ -2710,7 +2710,12 @@ def check_validity(ctx: Context, as_of: date) -> CheckResult:
     last_issue = min(as_of, ctx.spec.series_to) if ctx.spec.series_to else as_of
     after = (expiry - last_issue).days / 365.25
     limit = float(years) + VALIDITY_SLACK_YEARS
-    res = CheckResult(name, None, "passed" if after <= limit else "failed", round(after, 4),
+    # where the examiner looks: the printed expiry date on this side, else the MRZ
+    zones = ctx.spec.zones_of(side=ctx.side)
+    where = next((z for z in zones if z.mrz_field == "expiry_date"),
+                 next((z for z in zones if z.kind == "mrz"), None))
+    res = CheckResult(name, where.id if where else None,
+                      "passed" if after <= limit else "failed", round(after, 4),
                       round(limit, 4), "max", side=ctx.side)
     if after > limit:
         res.finding = make(
@@ -2720,7 +2725,8 @@ def check_validity(ctx: Context, as_of: date) -> CheckResult:
             field="expiry_date", evidence={
                 "measured_years": round(after, 2), "threshold_years": round(limit, 2),
                 "expiry": expiry.isoformat(), "latest_issue": last_issue.isoformat(),
-                "validity_years": years})
+                "validity_years": years},
+            region=tuple((float(x), float(y)) for x, y in where.polygon_mm) if where else None)
     return res
 
 

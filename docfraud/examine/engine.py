@@ -497,8 +497,8 @@ def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, li
         reasons.append(f"failed checks in {len(families)} independent families: "
                        + ", ".join(families))
     if far:
-        reasons += [f"{c.check} on {c.zone} far past its threshold ({c.score:.3g} against "
-                    f"{c.threshold:.3g})" for c in far]
+        reasons += [f"{c.check} on {c.zone or 'the document'} far past its threshold "
+                    f"({c.score:.3g} against {c.threshold:.3g})" for c in far]
     if integrity and failed and not doubtful:
         reasons.append("MRZ check-digit errors together with failed visual checks")
     if reasons:
@@ -507,7 +507,7 @@ def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, li
         reasons.append("MRZ check-digit errors with failed visual checks, but the MRZ may be "
                        f"misread ({', '.join(doubtful)}): capture it again or read it by eye")
     if failed:
-        reasons += [f"{c.check} failed on {c.zone}" for c in failed]
+        reasons += [f"{c.check} failed on {c.zone or 'the document'}" for c in failed]
     if mrz_errors:
         reasons += [f"MRZ: {f.code} {f.message}" for f in mrz_errors]
     spec = [f for f in findings if f.code in ("SPC001", "SPC002")]
