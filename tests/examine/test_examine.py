@@ -1407,3 +1407,22 @@ def replace_ns(ns, **kw):
     from types import SimpleNamespace
 
     return SimpleNamespace(**{**vars(ns), **kw})
+
+
+def test_an_mrz_that_does_not_read_on_a_blurred_photo_is_a_finding():
+    """mrz.read runs on blurred photos too (the MRZ is read again on the page warped flat):
+    a genuine card's blurred back reads, one whose MRZ was re-printed in another font may not
+    (TYP005); on a very blurred photo the rule is not run."""
+    forger = {"forger": {"how": "font", "cap_scale": 1.0}}
+    fake = examine(_photo("mrz_font", 2, sid="ZZA/ID-2023", capture_strength=0.8,
+                          options=forger))
+    assert fake.capture_quality["class"] == "blurred", fake.capture_quality
+    res = _check(fake, "mrz.read", "mrz")
+    assert res.status == "failed" and res.finding.code == "TYP005", res
+    ex = examine(_photo(None, 1, sid="ZZA/ID-2023", capture_strength=0.8))
+    assert ex.capture_quality["class"] == "blurred", ex.capture_quality
+    assert _check(ex, "mrz.read", "mrz").status == "passed"
+    soft = examine(_photo("mrz_font", 1, sid="ZZA/ID-2023", capture_strength=0.8,
+                          options=forger))
+    assert soft.capture_quality["class"] == "very_blurred"
+    assert _check(soft, "mrz.read", "mrz").status == "not_run"
