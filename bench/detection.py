@@ -186,6 +186,8 @@ def roc(rows: list[dict], path: Path) -> None:
         worst: dict[str, float] = {}
         for key, (score, thr) in r["scores"].items():
             check = key.split(":")[0]
+            if check not in CHECKS:
+                continue  # a rule (specimen.validity), not a calibrated score: no ROC
             direction = CHECKS[check][0]
             scale = abs(thr) if thr else 1.0
             s = ((thr - score) if direction == "min" else (score - thr)) / max(scale, 1e-6)
