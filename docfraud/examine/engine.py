@@ -8,7 +8,7 @@
   compared with a specimen (none for its type, or it does not match one);
 * ``strong indicators of forgery``: failed checks in two or more independent families (layout,
   background, microprint, portrait, MRZ typography, visual zone, infrared, ultraviolet), or one
-  failing far past its threshold, or MRZ check-digit errors together with a failed check (unless
+  failing far past its threshold (not an unread MRZ on a blurred capture), or MRZ check-digit errors together with a failed check (unless
   the reading is in doubt: blur, low resolution or uncertain characters).
 
 The result lists every check that ran (passed or failed, with its score and threshold) and every
@@ -57,6 +57,8 @@ STRONG_MARGIN = 1.0
 MRZ_INTEGRITY = {"MRZ101", "MRZ102", "MRZ103", "MRZ104", "MRZ105", "MRZ106", "MRZ001", "MRZ002"}
 #: Findings that put the MRZ reading itself in doubt (blur, low resolution, uncertain characters).
 READING_DOUBT = {"CAP001", "CAP003", "MRZ602"}
+#: Pass/fail checks whose failure a blurred or coarse capture may cause: alone they refer.
+BLUR_EXCUSED = {"mrz.read"}
 
 
 @dataclass
@@ -486,12 +488,15 @@ def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, li
               and (c.finding is None or c.finding.severity != "info")]  # advisory checks: no
     errors = [c for c in failed if c.finding is not None and c.finding.severity == "error"]
     families = sorted({family(c.check) for c in errors})
-    far = [c for c in errors if (c.margin or 0) >= STRONG_MARGIN]
     mrz_errors = [f for f in findings if f.code.startswith("MRZ") and f.severity == "error"]
     integrity = [f for f in mrz_errors if f.code in MRZ_INTEGRITY]
     # a blurred capture or an uncertain reading makes an MRZ error a possible misread, which
     # then also fails the VIZ comparison: not on its own an indicator of forgery
     doubtful = sorted({f.code for f in findings if f.code in READING_DOUBT})
+    # an MRZ that does not read at all is pass/fail (its margin always 1): on a blurred or
+    # coarse capture the photo may be to blame, so alone it refers, it is no strong indicator
+    far = [c for c in errors if (c.margin or 0) >= STRONG_MARGIN
+           and not (c.check in BLUR_EXCUSED and {"CAP001", "CAP003"} & set(doubtful))]
     reasons: list[str] = []
     if len(families) >= 2:
         reasons.append(f"failed checks in {len(families)} independent families: "
@@ -508,6 +513,9 @@ def verdict(findings: list[Finding], checks: list[CheckResult]) -> tuple[str, li
                        f"misread ({', '.join(doubtful)}): capture it again or read it by eye")
     if failed:
         reasons += [f"{c.check} failed on {c.zone or 'the document'}" for c in failed]
+    if any(c.check in BLUR_EXCUSED for c in failed) and {"CAP001", "CAP003"} & set(doubtful):
+        reasons.append("the MRZ did not read on a blurred or coarse capture: capture it again "
+                       "before judging its print")
     if mrz_errors:
         reasons += [f"MRZ: {f.code} {f.message}" for f in mrz_errors]
     spec = [f for f in findings if f.code in ("SPC001", "SPC002")]

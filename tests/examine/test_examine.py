@@ -189,6 +189,13 @@ def test_verdict_rules():
     v, why = verdict([cd, make("CAP001", "blur")], viz)
     assert v == REFER and any("misread" in r for r in why)
     assert verdict([cd, make("MRZ602", "uncertain")], viz)[0] == REFER
+    # an MRZ that does not read: strong on a sharp capture, refer on a blurred one
+    unread = [CheckResult("mrz.read", "mrz", "failed", 0.0, 0.5, "min",
+                          finding=make("TYP005", "unreadable"))]
+    assert verdict([unread[0].finding], unread)[0] == STRONG
+    v, why = verdict([unread[0].finding, make("CAP001", "blur")], unread)
+    assert v == REFER and any("capture it again" in r for r in why)
+    assert verdict([unread[0].finding, make("CAP001", "blur")], unread + two)[0] == STRONG
     assert worst([NO_ANOMALIES, STRONG, REFER]) == STRONG
 
 
