@@ -740,12 +740,58 @@ def _read(ocr: Callable[..., str], img: np.ndarray, charset: str) -> str:
 # the checks
 
 
+#: How well (fit_line's correlation) the text the MRZ gives a field must match the print near
+#: its place for glare over the zone not to hide it (_text_shows).
+GLARE_TEXT_PEAK = 0.8
+
+
+def _text_shows(ctx: Context, zone: Zone) -> bool:
+    """Under glare: whether the text the MRZ gives the field is printed in full near its place.
+    The glare mask marks where the capture clips where the specimen prints; on an over-exposed
+    page that is the paper about another text, or about a field moved off its place, whose
+    print is plain to see (a birth date moved 0.9 mm on a very blurred passport photo)."""
+    if ctx.mrz is None:
+        return False
+    if zone.mrz_field in ("surname", "given_names"):
+        text = " ".join((ctx.mrz.value(zone.mrz_field) or "").split())
+    else:
+        text = expected_viz(zone, ctx.mrz) or ""
+    if len(text.strip()) < 3:
+        return False
+    ref, cap = ctx.crops(zone, "white", pad_mm=0.5)
+    rg, cg = M.gray(ref), M.gray(cap)
+    font = str(zone.params.get("font", "DejaVuSans"))
+    cap_mm = float(zone.params.get("cap_height_mm", 2.0))
+    stroke = max(9, int(0.5 * cap_mm * ctx.k) | 1)
+    rb = _ink_box(rg, stroke_px=stroke)
+    if rb is None:
+        return False
+    folder = str(ctx.spec.path)
+    pen = rb[0] - _first_bearing(rg, stroke, font, folder)
+    line = fit_line(ink_map(cg, stroke), text, font, cap_mm * ctx.k, pen, rb[3], folder,
+                    reach=(int(2.5 * ctx.k), int(1.2 * ctx.k)))
+    return line is not None and line.peak >= GLARE_TEXT_PEAK
+
+
+#: Why a field's other checks do not run where glare lies over it but its text shows.
+GLARE_SHAPES = "glare over the zone (its print shows: only its place is measured, glare " \
+    "washes strokes out unevenly)"
+
+
 def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
-    out = []
     # glare on the paper around the print hides nothing the print's checks measure (a phone
     # photo's over-exposed number is read as well as any); the background under the field and
     # the ink's colour need the glare off the whole zone
     why = ctx.usable(zone, 0.5, ink_only=True)
+    if why == "glare over the zone" and _text_shows(ctx, zone):
+        return [r if r.check == "layout.offset_mm" or r.status == "not_run"
+                else not_run(ctx, r.check, zone, GLARE_SHAPES)
+                for r in _check_viz_field(ctx, zone, None)]
+    return _check_viz_field(ctx, zone, why)
+
+
+def _check_viz_field(ctx: Context, zone: Zone, why: str | None) -> list[CheckResult]:
+    out = []
     paper_why = ctx.usable(zone, 0.5)
     if why:
         names = zone.mrz_field in ("surname", "given_names")
@@ -2164,6 +2210,21 @@ def check_mrz_zone(ctx: Context, zone: Zone) -> list[CheckResult]:
                  for yc in centres]
         if any(clear):
             why = None
+        elif ctx.mrz_lines and len(centres) == len(ctx.mrz_lines):
+            # glare where the specimen prints the MRZ may be paper bared by an MRZ moved (its
+            # old place clips on a brightly exposed page) whose print shows: its place and
+            # pitch are measured, not its strokes' shapes (glare washes them out unevenly)
+            dy = _mrz_rows_shift_clear(ctx, zone, centres, cap_mm)
+            if dy or _mrz_shows(ctx, zone, centres, cap_mm):
+                saved = dict(ctx.measurements)
+                got = _mrz_lines_measured(ctx, zone, centres, cap_mm, ctx.mrz_lines, None,
+                                          dy=dy)
+                ctx.measurements.clear()
+                ctx.measurements.update(saved)  # nor the print's blur (print.blur_mm)
+                return [check_mrz_read(ctx, zone)] + [
+                    r if r.check in ("mrz.position_mm", "mrz.pitch_mm") or
+                    r.status == "not_run" else not_run(ctx, r.check, zone, GLARE_SHAPES)
+                    for r in got]
     if why:
         return [not_run(ctx, c, zone, why) for c in (*names, "mrz.read")]
     read = check_mrz_read(ctx, zone)
@@ -2207,11 +2268,13 @@ def check_mrz_read(ctx: Context, zone: Zone) -> CheckResult:
 MRZ_SEEK_MM = 4.0
 
 
-def _mrz_rows_shift(ctx: Context, zone: Zone, reach_mm: float = MRZ_SEEK_MM) -> int:
+def _mrz_rows_shift(ctx: Context, zone: Zone, reach_mm: float = MRZ_SEEK_MM,
+                    with_match: bool = False) -> Any:
     """How far (pixels, down positive) the capture's MRZ lines lie from the reference's: the
     shift that best matches the darkness of their rows across the zone, within ``reach_mm``.
     The rows compared are the lines' band (the zone may run to the page's edge, past which a
-    moved MRZ's rows would be sought in vain); rows past the image count as paper."""
+    moved MRZ's rows would be sought in vain); rows past the image count as paper.
+    ``with_match``: also how well the rows match there (normalised correlation)."""
     x0, y0, x1, y1 = ctx.box(zone)
     H = ctx.cap["white"].shape[0]
     centres = zone.params.get("line_centres_mm") or []
@@ -2232,7 +2295,67 @@ def _mrz_rows_shift(ctx: Context, zone: Zone, reach_mm: float = MRZ_SEEK_MM) -> 
         score = float(np.dot(seg - seg.mean(), ref))
         if score > best:
             best, at = score, d
-    return at
+    if not with_match:
+        return at
+    seg = cap[r + at:r + at + len(ref)]
+    norm = float(np.linalg.norm(seg - seg.mean()) * np.linalg.norm(ref))
+    return at, (best / norm if norm > 0 else 0.0)
+
+
+def _mrz_shows(ctx: Context, zone: Zone, centres: list[float], cap_mm: float) -> bool:
+    """Under glare: whether every MRZ line read is printed in full near its place (its text in
+    OCR-B at the zone's pitch correlating GLARE_TEXT_PEAK with the print, within
+    LINE_REACH_MM)."""
+    x0, _, x1, _ = ctx.box(zone)
+    k, H = ctx.k, ctx.cap["white"].shape[0]
+    p = zone.params
+    try:
+        first = float(p["first_char_x_mm"]) * k - x0
+        pitch = float(p.get("pitch_mm", ICAO_PITCH_MM)) * k
+    except (KeyError, TypeError, ValueError):
+        return False
+    cap_px = cap_mm * k
+    stroke = max(9, int(0.5 * cap_px) | 1)
+    m = int(LINE_REACH_MM[1] * k)
+    for yc, text in zip(centres, ctx.mrz_lines or []):
+        ya, yb = max(int((yc - cap_mm) * k) - m, 0), min(int((yc + cap_mm) * k) + m, H)
+        if yb - ya < cap_px:
+            return False
+        pen = first - _glyph_ink(text[:1], "OCRB", round(cap_px, 1), "")[1]
+        base = int(round((yc + cap_mm / 2) * k)) - ya
+        c = fit_line(ink_map(M.gray(ctx.cap["white"][ya:yb, x0:x1]), stroke), text, "OCRB",
+                     cap_px, pen, base, reach=(int(LINE_REACH_MM[0] * k), m),
+                     scales=(0.97, 1.0, 1.03), pitch_px=pitch)
+        if c is None or c.peak < GLARE_TEXT_PEAK:
+            return False
+    return True
+
+
+#: How well (normalised correlation) the rows of an MRZ sought off its glared place must match
+#: the specimen's for it to be measured there: the lines all there, not one line in another's
+#: place (a line washed out by glare leaves the other to match half the profile).
+MRZ_ROWS_MATCH = 0.8
+#: The most of a moved MRZ's lines' band the glare mask may cover for the lines to be measured
+#: there (a visa's MRZ moved 2 mm up under a lamp's light: 9%, its old place's clipped paper).
+MRZ_GLARE_MOVED = 0.25
+
+
+def _mrz_rows_shift_clear(ctx: Context, zone: Zone, centres: list[float], cap_mm: float
+                          ) -> int:
+    """Where glare hides the MRZ's place: the pixels (down positive) its lines lie moved up or
+    down, if by half a capital height or more, their rows matching the specimen's
+    (MRZ_ROWS_MATCH) and glare over no more than MRZ_GLARE_MOVED of them (what the mask marks
+    there is mostly the old place's paper, bared and clipped); else 0."""
+    dy, match = _mrz_rows_shift(ctx, zone, with_match=True)
+    if abs(dy) < 0.5 * cap_mm * ctx.k or match < MRZ_ROWS_MATCH:
+        return 0
+    x0, _, x1, _ = ctx.box(zone)
+    ya, yb = int((min(centres) - cap_mm) * ctx.k), int((max(centres) + cap_mm) * ctx.k)
+    if ya + dy < 0 or yb + dy > ctx.cap["white"].shape[0]:
+        return 0
+    if (ctx.glare[ya + dy:yb + dy, x0:x1] > 0).mean() > MRZ_GLARE_MOVED:
+        return 0
+    return dy
 
 
 def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: float,

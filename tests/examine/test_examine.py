@@ -13,7 +13,7 @@ import pytest
 from referencing import Registry, Resource
 
 from docfraud.cli import main
-from docfraud.examine.capture import load_capture
+from docfraud.examine.capture import Capture, load_capture
 from docfraud.examine.engine import examine, examine_document, verdict, worst
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG
 from docfraud.mrz.generate import generate
@@ -557,6 +557,48 @@ def test_an_over_exposed_mrz_is_measured_and_a_washed_out_one_is_not():
     assert res.status == "not_run" and "glare" in res.reason
 
 
+#: Phone photos of layout shifts from study stream 24500 of bench/detection.py (session 16):
+#: a lamp's light over a brightly exposed page clips the paper a moved field or MRZ bared.
+GLARED_SHIFTS = [("UTO/P-2024", 5571469510178430875, "birth_date", "layout.offset_mm"),
+                 ("UTO/V-2024", 6727914027512031067, "mrz", "mrz.position_mm"),
+                 ("UTO/V-2024", 40999609431503217, "mrz", "mrz.position_mm")]
+
+
+@pytest.mark.parametrize("sid,seed,zone,check", GLARED_SHIFTS)
+def test_print_moved_under_a_lamp_is_placed_and_washed_out_print_is_not(sid, seed, zone, check):
+    """The glare mask marks where the capture clips where the specimen prints: around a field
+    or an MRZ moved off its place on an over-exposed page, that is the bared paper, and the
+    moved print shows plainly. Its place is measured (the text the MRZ gives it found in
+    full near there); its strokes' shapes are not (glare washes them out unevenly). Print
+    the glare does wash out is still not measured."""
+    import random
+
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    images, label = make_item(get_design(sid), random.Random(seed), forgery="layout_shift",
+                              capture_kind="phone")
+    assert label["forgery"]["details"]["field"] == zone
+    page = {}
+    for light, img in images["page"].items():  # via JPEG, as the benchmark saves them
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, 92])
+        page[light] = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    cap = Capture(page, name="synthetic", device="camera")
+    ex = examine(cap)
+    assert "CAP002" in {f.code for f in ex.findings}
+    res = _check(ex, check, zone)
+    assert res.status == "failed" and res.finding.code in ("LAY001", "TYP004"), res
+    assert ex.verdict != NO_ANOMALIES
+    shapes = [c for c in ex.checks if c.zone == zone and c.status == "not_run"
+              and "its print shows" in (c.reason or "")]
+    if zone != "mrz":
+        assert {c.check for c in shapes} >= {"viz.chars"}, shapes
+    washed = examine(_glare_over(cap, ex, zone, 1.0))
+    res = _check(washed, check, zone)
+    assert res.status == "not_run" and "glare" in res.reason, res
+
+
 def test_a_moved_mrz_is_found_on_a_soft_photo():
     """On a capture too soft for the characters' outlines, a moved MRZ line is sought as a
     whole, millimetres from the specimen's place."""
@@ -1053,9 +1095,11 @@ def _glare_over(cap, ex, zone_id: str, frac: float):
     spec = Library().get(ex.specimen)
     x, y, w, h = next(z for z in spec.zones_of() if z.id == zone_id).bbox_mm
     k = spec.px_per_mm
-    box = np.float32([[[x * k, y * k]], [[(x + frac * w) * k, (y + h) * k]]])
+    box = np.float32([[[x * k, y * k]], [[(x + frac * w) * k, y * k]],
+                      [[(x + frac * w) * k, (y + h) * k]], [[x * k, (y + h) * k]]])
     inv = np.linalg.inv(ex.homography)
-    (x0, y0), (x1, y1) = cv2.perspectiveTransform(box, inv).reshape(2, 2).astype(int)
+    pts = cv2.perspectiveTransform(box, inv).reshape(4, 2)  # a photo may be turned any way
+    (x0, y0), (x1, y1) = pts.min(axis=0).astype(int), pts.max(axis=0).astype(int)
     white = cap.white.copy()
     white[y0:y1, x0:x1] = 255
     return Capture({"white": white}, name="glare", device="camera")
