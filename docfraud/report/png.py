@@ -37,10 +37,59 @@ def zone_status(ex: Examination) -> dict[str, str]:
     return out
 
 
+#: The share of an inked patch of a capture that must lie on the specimen's own print (within
+#: FIXED_REACH_MM) for it to count as the document's fixed print (guilloches, frames, logos)
+#: and be left unmasked by redaction: personal text printed outside the known zones lies
+#: elsewhere than the specimen's sample text and is blacked out whole.
+FIXED_SHARE = 0.85
+FIXED_REACH_MM = 0.4
+#: How far (mm) around the specimen's black print (its sample holder's data, wherever the
+#: specimen prints personal data) everything inked stays masked: a holder's text there may
+#: touch the background's lines and join their patches.
+PERSONAL_REACH_MM = 3.0
+#: Inked patches smaller than this (mm²) outside the sample holder's data are left unmasked.
+SPECK_MM2 = 0.3
+
+
+def _specimen_white(spec: Specimen, side: str | None, shape: tuple[int, ...]
+                    ) -> np.ndarray | None:
+    """The specimen's white-light reference of ``side`` (BGR) at ``shape``, or None."""
+    try:
+        path = spec.side(side or spec.sides[0].name).images.get("white")
+    except Exception:  # noqa: BLE001 - without it, redaction masks all unknown print
+        return None
+    ref = cv2.imread(str(path), cv2.IMREAD_COLOR) if path else None
+    if ref is None:
+        return None
+    return cv2.resize(ref, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
+
+
+def _fixed_print(ink: np.ndarray, ref_ink: np.ndarray, k: float) -> np.ndarray:
+    """The inked patches of ``ink`` (uint8 masks) that lie, FIXED_SHARE of them or more,
+    within FIXED_REACH_MM of the reference's ink ``ref_ink``: the document's fixed print.
+
+    >>> ref = np.zeros((60, 200), np.uint8); ref[10:14, 10:190] = 1     # a printed line
+    >>> ink = ref.copy(); ink[40:50, 20:30] = 1                         # and a letter
+    >>> fixed = _fixed_print(ink, ref, 10.0)
+    >>> bool(fixed[12, 100]), bool(fixed[45, 25])
+    (True, False)
+    """
+    r = max(1, int(round(FIXED_REACH_MM * k)))
+    near = cv2.dilate(ref_ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+    n, lab = cv2.connectedComponents(ink, connectivity=8)
+    total = np.bincount(lab.ravel(), minlength=n)
+    on = np.bincount(lab[near > 0].ravel(), minlength=n)
+    fixed = on >= FIXED_SHARE * np.maximum(total, 1)
+    fixed[0] = False
+    return fixed[lab]
+
+
 def redact_image(img: np.ndarray, spec: Specimen | None, side: str | None) -> np.ndarray:
     """Mask personal data in a picture of the document (in the specimen's frame): every dark
-    printed text outside the specimen's static texts and microprint is blacked out, and the
-    portraits and signature are blurred beyond recognition."""
+    printed text outside the specimen's static texts and microprint, and not lying on the
+    specimen's own print (its guilloches, frames and logos, :func:`_fixed_print`), is blacked
+    out; the visual zone's fields and the MRZ are blacked out whole, and the portraits and
+    signature are blurred beyond recognition."""
     if spec is None:
         return cv2.GaussianBlur(img, (0, 0), 12)
     from docfraud.compare.checks import text_map
@@ -54,14 +103,37 @@ def redact_image(img: np.ndarray, spec: Specimen | None, side: str | None) -> np
                 int((x + w + pad) * k), int((y + h + pad) * k))
 
     grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
-    tm = text_map(grey, stroke_px=max(5, int(round(1.2 * k)) | 1))
+    stroke = max(5, int(round(1.2 * k)) | 1)
+    tm = text_map(grey, stroke_px=stroke)
     ink = (tm > 0.35 * max(float(np.percentile(tm, 99.7)), 30.0)).astype(np.uint8)
+    ref = _specimen_white(spec, side, grey.shape)
+    if ref is not None:
+        rgrey = cv2.cvtColor(ref, cv2.COLOR_BGR2GRAY)
+        rtm = text_map(rgrey, stroke_px=stroke)
+        ref_ink = (rtm > 0.35 * max(float(np.percentile(rtm, 99.7)), 30.0)).astype(np.uint8)
+        # the specimen's black print is its sample holder's data: what lies near it is
+        # personal however it matches; its coloured print (guilloches, frames, logos) is fixed
+        chroma = ref.max(axis=2).astype(np.int16) - ref.min(axis=2)
+        black = ((rgrey < 110) & (chroma < 40)).astype(np.uint8)
+        r = max(1, int(round(PERSONAL_REACH_MM * k)))
+        personal = cv2.dilate(black, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                                               (2 * r + 1,) * 2)) > 0
+        fixed = _fixed_print(ink, ref_ink & (1 - black), k) & ~personal
+        ink[fixed] = 0
+        # specks too small to be a character (dust, a background line's dot) reveal nothing
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        small = stats[:, cv2.CC_STAT_AREA] < SPECK_MM2 * k * k
+        small[0] = False
+        ink[small[lab] & ~personal] = 0
     for z in spec.zones_of(side=side):
         if z.kind in ("static_text", "microprint", "background", "uv_pattern", "ove"):
             if z.kind in ("static_text", "microprint"):
                 x0, y0, x1, y1 = box(z)
                 ink[y0:y1, x0:x1] = 0
     ink = cv2.dilate(ink, np.ones((max(3, int(1.2 * k)), max(3, int(1.2 * k))), np.uint8))
+    # a word's letters merged into one bar: a blacked-out word's outline can be read
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((max(3, int(1.5 * k)),
+                                                          max(3, int(4.0 * k))), np.uint8))
     out[ink > 0] = 45
     for z in spec.zones_of(side=side):
         if z.kind in PERSONAL_KINDS or z.kind in ("viz_field", "mrz", "barcode_2d"):

@@ -214,6 +214,36 @@ def test_reports_json_schema_html_png_and_redaction(genuine_reader):
     assert png.ndim == 3 and png.shape[1] == 1400
 
 
+def test_redacted_picture_masks_the_holders_text_and_keeps_the_fixed_print():
+    """Redaction blacks out every dark text a holder's data may be (the card back's address,
+    place of birth, issue date, authority: no zones of their own) and leaves the document's
+    coloured fixed print (guilloches, frame, emblem) as it is, so the picture still shows
+    what was examined."""
+    from docfraud.report.png import redact_image
+    from docfraud.specimens import Library
+
+    exams = examine_document([load_capture(SAMPLES / "0007-front.jpg"),
+                              load_capture(SAMPLES / "0007-back.jpg")])
+    spec = Library().get("ZZA/ID-2023")
+    for ex in exams:
+        img = ex.images["white"]
+        red = redact_image(img, spec, ex.side)
+        grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        chroma = img.max(axis=2).astype(int) - img.min(axis=2)
+        changed = np.abs(red.astype(int) - img.astype(int)).max(axis=2) > 0
+        # the holder's text: dark and colourless, wherever it is printed
+        text = (grey < 90) & (chroma < 40)
+        assert text.sum() > 2000 and changed[text].mean() > 0.97, (ex.side, changed[text].mean())
+        # the fixed print: coloured ink far from any dark text
+        far = cv2.dilate(text.astype(np.uint8), np.ones((71, 71), np.uint8)) == 0
+        for z in spec.zones_of(side=ex.side):  # portraits, signature: blurred on purpose
+            if z.kind in ("portrait", "ghost_portrait", "signature", "barcode_2d"):
+                x, y, w, h = (round(v * spec.px_per_mm) for v in z.bbox_mm)
+                far[y:y + h, x:x + w] = False
+        fixed = (grey < 200) & (chroma > 60) & far
+        assert fixed.sum() > 5000 and changed[fixed].mean() < 0.2, (ex.side, changed[fixed].mean())
+
+
 def test_cli_examine(tmp_path, capsys):
     code = main(["examine", str(SAMPLES / "0004.jpg"), "--html", str(tmp_path / "r.html"),
                  "--png", str(tmp_path / "r.png"), "--redact"])
