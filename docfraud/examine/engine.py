@@ -361,6 +361,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     best = best_side(cands)
     timings["align"] = time.perf_counter() - t1
 
+    guess = None  # the specimen a doubtful reading's page aligned with, if it was dropped
     if best is not None and doubtful_read:
         # read the MRZ again on the page warped flat into the specimen's frame: a phone photo's
         # perspective and curvature defeat fixed-pitch reading on the raw image
@@ -377,15 +378,24 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                 cands = _candidates(lib, mrz)  # the better reading names another type
                 best = best_side(cands)
         elif own_mrz and not _candidates(lib, mrz):
-            best = None  # no better reading: the specimen was only a guess
+            guess = best.spec.id  # no better reading: the specimen was only a guess
+            best = None
             cands = []
     if mrz is not None and own_mrz:
         findings.extend(mrz.findings)
     if not cands:
         what = (f"{mrz.value('issuing_state')} {mrz.value('document_code')} {mrz.format}"
                 if mrz is not None else "this document (no MRZ was read)")
-        findings.append(make("SPC001", f"no reference specimen for {what} in the library",
-                             evidence={"library": str(lib.root)}))
+        message = f"no reference specimen for {what} in the library"
+        evidence: dict[str, Any] = {"library": str(lib.root)}
+        if guess:
+            # the page looks like a specimen's, but its MRZ, misread or altered, names
+            # another type: say so rather than leave the officer to think the type unknown
+            message += (f"; the page aligns with {guess}, but its MRZ as read names another "
+                        "type (misread or altered): "
+                        "capture it again or read the MRZ by eye")
+            evidence["page_aligns_with"] = guess
+        findings.append(make("SPC001", message, evidence=evidence))
         checks.append(CheckResult("specimen", None, "not_run",
                                   reason="no specimen for this document type"))
         return _finish(capture, findings, checks, mrz, reading, None, None, None, timings, t0, {})

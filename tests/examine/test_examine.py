@@ -244,6 +244,32 @@ def test_redacted_picture_masks_the_holders_text_and_keeps_the_fixed_print():
         assert fixed.sum() > 5000 and changed[fixed].mean() < 0.2, (ex.side, changed[fixed].mean())
 
 
+def test_an_mrz_naming_no_specimen_on_a_page_that_matches_one_says_so():
+    """A misread (or altered) issuing state names no specimen; the page is tried against the
+    specimens of its MRZ format and aligns with one. The finding stays SPC001 (the type the MRZ
+    names is not in the library), but says which specimen the page matches and asks for
+    another capture, rather than leave the officer to think the type unknown."""
+    import dataclasses
+
+    from docfraud.imaging.mrz import read_mrz
+    from docfraud.mrz import parse
+
+    def misreading(img):
+        r = read_mrz(img)
+        if r is None:
+            return None
+        lines = [line.replace("UTO", "UYO") for line in r.lines]
+        return dataclasses.replace(r, lines=tuple(lines), mrz=parse(lines))
+
+    ex = examine(load_capture(SAMPLES / "0001.jpg", find_siblings=False), reader=misreading)
+    spc = [f for f in ex.findings if f.code == "SPC001"]
+    assert ex.verdict != NO_ANOMALIES and len(spc) == 1
+    assert spc[0].evidence.get("page_aligns_with") == "UTO/P-2024"
+    assert "UYO" in spc[0].message and "capture it again" in spc[0].message
+    ex = examine(load_capture(SAMPLES / "0001.jpg", find_siblings=False))
+    assert not any(f.code == "SPC001" for f in ex.findings)
+
+
 def test_cli_examine(tmp_path, capsys):
     code = main(["examine", str(SAMPLES / "0004.jpg"), "--html", str(tmp_path / "r.html"),
                  "--png", str(tmp_path / "r.png"), "--redact"])
