@@ -8,8 +8,9 @@
   compared with a specimen (none for its type, or it does not match one);
 * ``strong indicators of forgery``: failed checks in two or more independent families (layout,
   background, microprint, portrait, MRZ typography, visual zone, infrared, ultraviolet), or one
-  failing far past its threshold (not an unread MRZ on a blurred capture), or MRZ check-digit errors together with a failed check (unless
-  the reading is in doubt: blur, low resolution or uncertain characters).
+  failing far past its threshold (not an unread MRZ on a blurred capture), or MRZ check-digit
+  errors together with a failed check (unless the reading is in doubt: blur, low resolution or
+  uncertain characters).
 
 The result lists every check that ran (passed or failed, with its score and threshold) and every
 check that did not run, with the reason.
