@@ -456,7 +456,8 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
         Thresholds(load_calibration(spec), load_origins(spec))
     ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines if own_mrz else None,
                   limits, qclass, sharp, glare, ocr if callable(ocr) else None,
-                  shaken=quality["shake"] > SHAKE_RATIO, shake=quality["shake"])
+                  shaken=quality["shake"] > SHAKE_RATIO, shake=quality["shake"],
+                  mrz_anchored=a.method.startswith("MRZ anchor"))
     timings["prepare"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     for zone in spec.zones_of(side=side):

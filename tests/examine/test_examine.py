@@ -270,6 +270,27 @@ def test_an_mrz_naming_no_specimen_on_a_page_that_matches_one_says_so():
     assert not any(f.code == "SPC001" for f in ex.findings)
 
 
+def test_an_mrz_the_alignment_rests_on_is_not_placed_against_itself():
+    """A blurred card back whose features match nothing is laid onto the specimen by its MRZ
+    (the reader's text box, then the whole page): a moved MRZ moves the page with it, so its
+    place is not measured (it passed at 0.2 mm for an MRZ moved 1.4 mm, study stream 24500 of
+    session 16), and the coverage says why."""
+    import random
+
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    images, label = make_item(get_design("ZZA/ID-2023"), random.Random(3668848074220520348),
+                              forgery="layout_shift", capture_kind="phone")
+    assert label["forgery"]["details"]["field"] == "mrz"
+    sides = [Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in im.items()},
+                     name=s, device="camera") for s, im in images.items()]
+    back = examine_document(sides)[1]
+    assert back.alignment["method"].startswith("MRZ anchor"), back.alignment
+    res = _check(back, "mrz.position_mm", "mrz")
+    assert res.status == "not_run" and "rests on the MRZ" in res.reason, res
+
+
 def test_cli_examine(tmp_path, capsys):
     code = main(["examine", str(SAMPLES / "0004.jpg"), "--html", str(tmp_path / "r.html"),
                  "--png", str(tmp_path / "r.png"), "--redact"])
