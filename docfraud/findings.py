@@ -450,6 +450,16 @@ _register("VIZ004", "A character of a visual-zone field reshaped by hand", "erro
           "where its glyph leaves the paper clean (an 8's waist across a 0's counter): a digit "
           "changed by adding or removing strokes.")
 
+_register("VIZ005", "Date of issue does not fit the expiry date", "error", "rule",
+          "the specimen's validity period (issuer's practice)",
+          "Compare the printed date of issue with the expiry date in the visual zone and the "
+          "MRZ: an expiry date pushed later (re-printed in both zones, check digits "
+          "recomputed) leaves the date of issue behind. Look for erased or re-printed digits "
+          "in the expiry dates.",
+          "The date of issue printed in the visual zone is not the one the MRZ's expiry date "
+          "gives for this type's validity period (the specimen states it to the day), compared "
+          "character by character as the visual zone's other fields are (viz.text, viz.chars).")
+
 # IRxxx / UVxxx: infrared and ultraviolet
 _register("IR001", "Printing that should absorb infrared does not", "error", "comparison",
           "reference specimen (IR)",

@@ -14,7 +14,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -633,14 +633,24 @@ def render_text(text: str, font: str, cap_px: float, shape: tuple[int, int], lef
 
 
 def expected_viz(zone: Zone, mrz: Any) -> str | None:
-    """What a visual-zone field must show, from the MRZ (None for names: see viz.name)."""
+    """What a visual-zone field must show, from the MRZ (None for names: see viz.name). An
+    ``issue_date`` field shows the MRZ's expiry date less the validity period the zone states
+    (:func:`issue_date_for`)."""
     field = zone.mrz_field
-    v = mrz.value(field) if mrz is not None and field else None
+    source = "expiry_date" if field == "issue_date" else field
+    v = mrz.value(source) if mrz is not None and source else None
     if v is None or field in ("surname", "given_names"):
         return None
     if field == "sex" and str(v) not in ("M", "F", "X"):
         return None  # a misread (an 8 for a blurred M): nothing a field could print
-    if field in ("birth_date", "expiry_date"):
+    if field == "issue_date":
+        if not isinstance(v, date):
+            return None
+        v = issue_date_for(v, int(zone.params.get("valid_years", 0)),
+                           int(zone.params.get("valid_days", 0)))
+        if v is None:
+            return None
+    if field in ("birth_date", "expiry_date", "issue_date"):
         fmt = str(zone.params.get("date_format", "DD MMM YYYY"))
         y, m, d = (v.year, v.month, v.day)
         if m is None or d is None:
@@ -659,6 +669,34 @@ def expected_viz(zone: Zone, mrz: Any) -> str | None:
                 i += 1
         return out
     return str(v)
+
+
+def _anniversaries(d: date, years: int) -> set[date]:
+    """``d`` moved by whole years; 29 February, in a year without one, to either side (issuers
+    count it as 28 February or as 1 March)."""
+    try:
+        return {d.replace(year=d.year + years)}
+    except ValueError:
+        return {date(d.year + years, 2, 28), date(d.year + years, 3, 1)}
+
+
+def issue_date_for(expiry: date, years: int, days: int) -> date | None:
+    """The one issue date from which a document valid ``years`` years and ``days`` days
+    expires on ``expiry``; None where no day or more than one does (an expiry date on the days
+    29 February makes ambiguous).
+
+    >>> issue_date_for(date(2034, 4, 15), 10, -1)
+    datetime.date(2024, 4, 16)
+    >>> issue_date_for(date(2034, 2, 28), 10, -1) is None  # issued 29 February or 1 March
+    True
+    >>> issue_date_for(date(2031, 3, 1), 5, 0)
+    datetime.date(2026, 3, 1)
+    """
+    guess = expiry - timedelta(days=days)
+    guess = min(_anniversaries(guess, -years))
+    found = [c for c in (guess + timedelta(days=k) for k in range(-3, 4))
+             if expiry in {a + timedelta(days=days) for a in _anniversaries(c, years)}]
+    return found[0] if len(found) == 1 else None
 
 
 def _fold(text: str, umlauts: str = "expand") -> str:
@@ -786,10 +824,33 @@ def check_viz_field(ctx: Context, zone: Zone) -> list[CheckResult]:
     # the ink's colour need the glare off the whole zone
     why = ctx.usable(zone, 0.5, ink_only=True)
     if why == "glare over the zone" and _text_shows(ctx, zone):
-        return [r if r.check == "layout.offset_mm" or r.status == "not_run"
-                else not_run(ctx, r.check, zone, GLARE_SHAPES)
-                for r in _check_viz_field(ctx, zone, None)]
-    return _check_viz_field(ctx, zone, why)
+        out = [r if r.check == "layout.offset_mm" or r.status == "not_run"
+               else not_run(ctx, r.check, zone, GLARE_SHAPES)
+               for r in _check_viz_field(ctx, zone, None)]
+    else:
+        out = _check_viz_field(ctx, zone, why)
+    return _issue_date_findings(ctx, zone, out) if zone.mrz_field == "issue_date" else out
+
+
+def _issue_date_findings(ctx: Context, zone: Zone, out: list[CheckResult]) -> list[CheckResult]:
+    """A date of issue's text checks say what their failure means (VIZ005): the printed date
+    is not the MRZ's expiry date less the validity period."""
+    want = expected_viz(zone, ctx.mrz)
+    years, days = zone.params.get("valid_years"), zone.params.get("valid_days")
+    for r in out:
+        if r.status == "not_run" and r.reason == "no MRZ value to compare with":
+            r.reason = "no date of issue follows from the MRZ's expiry date"
+        if r.check not in ("viz.text", "viz.chars") or r.finding is None:
+            continue
+        expiry = ctx.mrz.value("expiry_date") if ctx.mrz is not None else None
+        r.finding = make(
+            "VIZ005", f"{zone.label} does not show {want!r}, the day a document expiring on "
+            f"{expiry} was issued (valid {years} years {'and' if days >= 0 else 'less'} "
+            f"{abs(days)} day{'s' * (abs(days) != 1)}): an expiry date pushed later?",
+            field=r.finding.field, region=r.finding.region,
+            evidence={**r.finding.evidence, "mrz_expiry": str(expiry), "valid_years": years,
+                      "valid_days": days})
+    return out
 
 
 def _check_viz_field(ctx: Context, zone: Zone, why: str | None) -> list[CheckResult]:

@@ -43,7 +43,7 @@ def personal_strings(ex: Examination) -> list[str]:
     for f in ex.findings:  # what a visual-zone comparison read or expected
         if not f.code.startswith("VIZ"):
             continue
-        for key in ("read", "mrz", "expected"):
+        for key in ("read", "mrz", "expected", "mrz_expiry"):
             v = f.evidence.get(key)
             if isinstance(v, str) and len(v) >= 2:
                 out.add(v)

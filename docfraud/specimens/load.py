@@ -104,6 +104,12 @@ def _zone(raw: Any, index: int, path: Path, side_names: list[str],
         if mrz_field not in VIZ_MRZ_FIELDS:
             raise SpecimenFormatError(f"{where}: a viz_field needs mrz_field, one of "
                                       f"{', '.join(VIZ_MRZ_FIELDS)}; got {mrz_field!r}")
+        if mrz_field == "issue_date" and not all(
+                isinstance(params.get(k), int) and not isinstance(params.get(k), bool)
+                for k in ("valid_years", "valid_days")):
+            raise SpecimenFormatError(f"{where}: an issue_date field needs params.valid_years "
+                                      "and params.valid_days (whole numbers: a document issued "
+                                      "on day D expires on D plus that many years and days)")
     elif mrz_field is not None:
         raise SpecimenFormatError(f"{where}: mrz_field belongs only to viz_field zones")
     if kind in ("microprint", "static_text") and not isinstance(params.get("text"), str):

@@ -25,10 +25,13 @@ ZONE_KINDS: dict[str, str] = {
     "barcode_2d": "a two-dimensional barcode",
 }
 
-#: The MRZ fields a visual-zone field may be tied to.
+#: The MRZ fields a visual-zone field may be tied to; ``issue_date`` is no MRZ field but the
+#: MRZ's expiry date less the issuer's validity period, where the specimen states it exactly
+#: (the zone's ``params.valid_years`` and ``params.valid_days``: a document issued on day D
+#: expires on D plus that many years and days).
 VIZ_MRZ_FIELDS = ("surname", "given_names", "document_number", "birth_date", "sex",
                   "nationality", "expiry_date", "issuing_state", "document_code",
-                  "optional_data")
+                  "optional_data", "issue_date")
 
 LIGHTS = ("white", "ir", "uv")
 

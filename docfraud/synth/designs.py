@@ -21,6 +21,10 @@ from docfraud.synth.artwork import (
 )
 
 CAPTION_CAP = 0.95
+#: The validity of the passport and the identity card, to the day (synth.holders issues them
+#: so): a document issued on day D expires ten years later less a day. The visa's period
+#: varies with the visa, so its date of issue is tied to nothing.
+VALID_10Y = {"valid_years": 10, "valid_days": -1}
 VALUE_CAP = 1.9
 VALUE_GAP = 3.0     # caption baseline -> value baseline, mm
 
@@ -230,7 +234,7 @@ def utopia_passport() -> SpecimenDesign:
     lay.field("sex", "5. Sex / Genro", x2, r[4], "sex", 8.0, mrz_field="sex")
     lay.field("place_of_birth", "6. Place of birth / Loko natal", x, r[5], "place_of_birth", 55.0)
     lay.field("issue_date", "7. Date of issue / Dato emisa", x, r[6], "issue_date", 28.0,
-              date_format="DD MMM YYYY")
+              mrz_field="issue_date", date_format="DD MMM YYYY", extra=VALID_10Y)
     lay.field("authority", "8. Authority / Autoritat", x2, r[6], "authority", 27.0)
     lay.field("expiry_date", "9. Date of expiry / Dato fina", x, r[7], "expiry_date", 28.0,
               mrz_field="expiry_date", date_format="DD MMM YYYY")
@@ -472,7 +476,8 @@ def zanzara_id() -> SpecimenDesign:
     b.field("address", "Address / Adessa", x, rb[0], "extra:address", 40.0)
     b.field("place_of_birth", "Place of birth / Lok nessa", x, rb[1], "place_of_birth", 24.0)
     b.field("height", "Height / Altam", 28.0, rb[1], "extra:height", 12.0)
-    b.field("issue_date", "Date of issue / Dath emma", x, rb[2], "issue_date", 24.0, date_format=ZZA_DATE)
+    b.field("issue_date", "Date of issue / Dath emma", x, rb[2], "issue_date", 24.0, date_format=ZZA_DATE,
+            mrz_field="issue_date", extra=VALID_10Y)
     b.field("authority", "Authority / Ottorat", x, rb[3], "authority", 40.0)
     b.add(Barcode(id="barcode", rect_mm=qr))
     b.zone(Zone("barcode", "barcode_2d", qr, "QR code of the MRZ", params={"symbology": "QR", "content": "mrz"}))

@@ -518,6 +518,68 @@ def test_a_name_of_another_length_than_the_mrz_s_is_caught(genuine_reader):
     assert ext.finding.evidence["printed_mm"] > 1.5 * ext.finding.evidence["expected_mm"]
 
 
+@pytest.mark.parametrize("sid", ["UTO/P-2024", "ZZA/ID-2023"])
+def test_an_expiry_date_pushed_later_leaves_the_date_of_issue_behind(sid):
+    """A forger who pushes the expiry date later in both the visual zone and the MRZ (check
+    digits recomputed: every other check agrees) leaves the date of issue ten years less a
+    day before the old date: VIZ005 on the date of issue. The same document with its true
+    expiry date passes."""
+    import random
+    from dataclasses import replace
+
+    from docfraud.synth.artwork import get_design, render_document
+    from docfraud.synth.capture import capture
+    from docfraud.synth.dataset import holder_for
+
+    design = get_design(sid)
+    holder = holder_for(design, random.Random(11))
+    later = replace(holder, expiry_date=holder.expiry_date.replace(
+        year=holder.expiry_date.year + 3, day=min(holder.expiry_date.day, 28)))
+
+    def exam(h):
+        doc = render_document(design, h, seed=11)
+        caps = []
+        for s in doc.sides.values():
+            pages = {"white": s.white, "ir": cv2.cvtColor(s.ir, cv2.COLOR_GRAY2RGB), "uv": s.uv}
+            imgs = capture("reader", pages, design.dpi, random.Random(11)).images
+            caps.append(Capture({k: cv2.cvtColor(v, cv2.COLOR_RGB2BGR) for k, v in imgs.items()},
+                                name="synthetic", device="scanner"))
+        return next(ex for ex in examine_document(caps) if any(c.zone == "issue_date"
+                                                                for c in ex.checks))
+
+    ok = exam(holder)
+    assert {c.check: c.status for c in ok.checks if c.zone == "issue_date"
+            and c.check in ("viz.text", "viz.chars")} == {"viz.text": "passed",
+                                                          "viz.chars": "passed"}
+    assert "VIZ005" not in {f.code for f in ok.findings}
+    bad = exam(later)
+    found = [f for f in bad.findings if f.code == "VIZ005"]
+    assert found and found[0].field == "issue_date", [f.code for f in bad.findings]
+    assert found[0].evidence["mrz_expiry"] == later.expiry_date.isoformat()
+    assert bad.verdict != NO_ANOMALIES
+
+
+def test_a_date_of_issue_follows_from_the_expiry_date_only_where_one_day_does():
+    from docfraud.compare.checks import expected_viz
+    from docfraud.specimens.model import Zone
+
+    class Read:
+        def __init__(self, expiry):
+            self.expiry = expiry
+
+        def value(self, field):
+            return self.expiry if field == "expiry_date" else None
+
+    from datetime import date
+
+    zone = Zone("issue_date", "viz_field", "page", ((0, 0), (1, 0), (1, 1), (0, 1)), "Date of issue",
+                (), {"date_format": "DD.MM.YYYY", "valid_years": 10, "valid_days": -1},
+                "issue_date")
+    assert expected_viz(zone, Read(date(2033, 6, 11))) == "12.06.2023"
+    assert expected_viz(zone, Read(date(2034, 2, 28))) is None  # issued 29 February or 1 March
+    assert expected_viz(zone, Read(None)) is None
+
+
 def test_a_name_tesseract_misreads_is_told_letter_by_letter():
     """Tesseract misreading a printed name (here: a reader that always reads 'QWXZ') is
     overruled where every printed letter looks most like the MRZ's; another printed name keeps

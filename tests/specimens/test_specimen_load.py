@@ -83,6 +83,8 @@ def test_valid_specimen_loads(tmp_path):
      SpecimenConsistencyError, "outside the 125 x 88 mm page"),
     (lambda t: t.replace('mrz_field = "surname"\n', ""), SpecimenFormatError,
      "a viz_field needs mrz_field"),
+    (lambda t: t.replace('mrz_field = "surname"', 'mrz_field = "issue_date"'),
+     SpecimenFormatError, "an issue_date field needs params.valid_years and params.valid_days"),
     (lambda t: t.replace('id = "surname"', 'id = "portrait"'), SpecimenConsistencyError,
      "duplicate zone id"),
     (lambda t: t.replace('mrz_format = "TD3"', 'mrz_format = "TD4"'), SpecimenFormatError,
