@@ -843,10 +843,15 @@ def _issue_date_findings(ctx: Context, zone: Zone, out: list[CheckResult]) -> li
         if r.check not in ("viz.text", "viz.chars") or r.finding is None:
             continue
         expiry = ctx.mrz.value("expiry_date") if ctx.mrz is not None else None
+        ev = r.finding.evidence
+        how = "its print against the date's rendering" if r.check == "viz.text" else \
+            f"character {ev['position'] + 1} looks more like {ev['looks_like']!r}" \
+            if ev.get("looks_like") and ev.get("position") is not None else \
+            "its characters one by one"
         r.finding = make(
             "VIZ005", f"{zone.label} does not show {want!r}, the day a document expiring on "
             f"{expiry} was issued (valid {years} years {'and' if days >= 0 else 'less'} "
-            f"{abs(days)} day{'s' * (abs(days) != 1)}): an expiry date pushed later?",
+            f"{abs(days)} day{'s' * (abs(days) != 1)}; {how}): an expiry date pushed later?",
             field=r.finding.field, region=r.finding.region,
             evidence={**r.finding.evidence, "mrz_expiry": str(expiry), "valid_years": years,
                       "valid_days": days})
