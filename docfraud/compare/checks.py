@@ -682,8 +682,8 @@ def _anniversaries(d: date, years: int) -> set[date]:
 
 def issue_date_for(expiry: date, years: int, days: int) -> date | None:
     """The one issue date from which a document valid ``years`` years and ``days`` days
-    expires on ``expiry``; None where no day or more than one does (an expiry date on the days
-    29 February makes ambiguous).
+    expires on ``expiry``; None where no day or more than one does (a 29 February issue may
+    expire on the day a 1 March one does: which was it?).
 
     >>> issue_date_for(date(2034, 4, 15), 10, -1)
     datetime.date(2024, 4, 16)

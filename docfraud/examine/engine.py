@@ -40,6 +40,7 @@ from docfraud.errors import MRZError
 from docfraud.findings import Finding, make
 from docfraud.imaging.page import find_page
 from docfraud.mrz import parse
+from docfraud.mrz.formats import FORMATS
 from docfraud.specimens import Library, Specimen
 from docfraud.specimens.calibration import load_calibration, load_origins
 
@@ -320,9 +321,16 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     # photo: the page is read again once it is warped flat into the specimen's frame
     doubtful_read = (own_mrz and _mrz_errors(mrz) > 0) or reading is None
     if own_mrz and doubtful_read and not cands:
-        # it names no specimen: try the specimens of its format
-        cands = [(sp, sp.mrz_side or sp.sides[0].name) for sp in lib.specimens()
-                 if mrz is None or sp.mrz_format == mrz.format]
+        # it names no specimen: try the specimens of its format, or, where none is of that
+        # format, those with as many MRZ lines (a phone's perspective stretches the pitch of
+        # one end of the line: a visa's 44 characters read as 36), the issuer's own first
+        pool = [sp for sp in lib.specimens() if mrz is None or sp.mrz_format == mrz.format]
+        if not pool and mrz is not None:
+            pool = [sp for sp in lib.specimens()
+                    if sp.mrz_format in FORMATS and mrz.format in FORMATS
+                    and FORMATS[sp.mrz_format].lines == FORMATS[mrz.format].lines]
+            pool = [sp for sp in pool if sp.issuer == mrz.value("issuing_state")] or pool
+        cands = [(sp, sp.mrz_side or sp.sides[0].name) for sp in pool]
     if mrz is not None and not own_mrz:  # this side has no MRZ: the other sides of its type
         cands = [(sp, side.name) for sp, _ in cands for side in sp.sides
                  if side.name != sp.mrz_side]
