@@ -597,6 +597,7 @@ def test_an_expiry_date_pushed_later_leaves_the_date_of_issue_behind(sid):
 
 def test_a_date_of_issue_follows_from_the_expiry_date_only_where_one_day_does():
     from docfraud.compare.checks import expected_viz
+    from docfraud.findings import make
     from docfraud.specimens.model import Zone
 
     class Read:
@@ -614,6 +615,9 @@ def test_a_date_of_issue_follows_from_the_expiry_date_only_where_one_day_does():
     assert expected_viz(zone, Read(date(2033, 6, 11))) == "12.06.2023"
     assert expected_viz(zone, Read(date(2034, 2, 28))) is None  # issued 29 February or 1 March
     assert expected_viz(zone, Read(None)) is None
+    misread = Read(date(2033, 6, 11))  # its check digit fails: no date of issue follows
+    misread.findings = [make("MRZ103", "expiry date check digit", field="expiry_date")]
+    assert expected_viz(zone, misread) is None
 
 
 def test_a_name_tesseract_misreads_is_told_letter_by_letter():
