@@ -265,6 +265,8 @@ class Context:
     shake: float = 1.0  # how much sharper one direction is than the other (1: alike)
     #: aligned on the MRZ itself (no features matched the reference): its place is the anchor
     mrz_anchored: bool = False
+    #: the capture's own blur (mm) measured on the document's cut edge, where it stands out
+    edge_blur_mm: float | None = None
     _personal: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -882,8 +884,7 @@ def _check_viz_field(ctx: Context, zone: Zone, why: str | None) -> list[CheckRes
     # the glyphs' shapes against the expected text's (viz.text) need a sharp capture: a phone's
     # blur (defocus, motion) is only roughly a Gaussian, and genuine scores spread; each
     # character's identity among its kind (viz.chars) runs on every capture
-    if (text_check == "viz.text" and ctx.quality in ("blurred", "very_blurred")) or \
-            ctx.quality == "very_blurred":
+    if text_check == "viz.text" and ctx.quality in ("blurred", "very_blurred"):
         out.append(not_run(ctx, text_check, zone, "capture too blurred to compare the printed "
                                                   "characters' shapes (CAP001)"))
     ref, cap = ctx.crops(zone, "white", pad_mm=0.5)
@@ -941,12 +942,14 @@ def _check_viz_field(ctx: Context, zone: Zone, why: str | None) -> list[CheckRes
                                              ref_pen, rb[3], expected, res)
         out.append(res)
     if text_check == "viz.name":
-        if ctx.quality != "very_blurred":  # else not run (above)
-            res = _viz_name(ctx, zone, cg, stroke, cb)
-            if res.status == "failed" and rb is not None:
-                _name_second_opinion(ctx, zone, cg, stroke, font, cap_mm, folder, ref_pen,
-                                     rb[3], res)
-            out.append(res)
+        res = _viz_name(ctx, zone, cg, stroke, cb)
+        if res.status == "failed" and rb is not None:
+            _name_second_opinion(ctx, zone, cg, stroke, font, cap_mm, folder, ref_pen,
+                                 rb[3], res)
+        if res.status == "failed" and ctx.quality == "very_blurred":
+            res = _name_fits_reading(ctx, zone, cg, stroke, font, cap_mm, folder,
+                                     ref_pen, rb[3] if rb is not None else cb[3], res)
+        out.append(res)
         out.append(_viz_extent(ctx, zone, cb, font, cap_mm, folder))
     else:
         if want is None or line is None:
@@ -1295,6 +1298,49 @@ def _name_second_opinion(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, 
         res.status, res.finding = "passed", None
         res.reason = (f"Tesseract misread the print; each printed letter looks most like the "
                       f"MRZ's {want!r} (least margin {margin:.2f})")
+
+
+#: How much better (line correlation, :func:`fit_line`) a very blurred photo's printed name
+#: must fit Tesseract's reading than the MRZ's name, both rendered in the field's font and
+#: blurred as the capture is, for their disagreement to count (viz.name).
+NAME_FITS_BETTER = 0.08
+
+
+def _name_fits_reading(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, font: str,
+                       cap_mm: float, folder: str, ref_pen: float, ref_base: int,
+                       res: CheckResult) -> CheckResult:
+    """A very blurred photo's name that Tesseract read otherwise than the MRZ (``res``,
+    failed): Tesseract reads a smeared print at a guess, so its reading stands only where the
+    print itself says so. Both names, rendered in the field's font and blurred as the capture
+    is (its page edge's blur), are sought as whole lines near the specimen's place
+    (:func:`fit_line`); the failure holds where the reading fits the print better than the
+    MRZ's name by NAME_FITS_BETTER (another name printed, of another length and shape), else
+    the check does not run and the examiner compares the two by eye."""
+    read = " ".join(str(res.finding.evidence.get("read", "")).split()) if res.finding else ""
+    want = " ".join((ctx.mrz.value(zone.mrz_field) or "").split()) if ctx.mrz else ""
+    if not read or not want:
+        return res
+    k = ctx.k
+    edge_mm = ctx.edge_blur_mm
+    sigma = float(np.hypot(1.6, edge_mm * k)) if edge_mm and math.isfinite(edge_mm) else 1.6
+    ink = ink_map(cg, stroke)
+    peaks = {}
+    for label, names in (("read", (read,)), ("mrz", (want, compact_name(want)))):
+        fits = [fit_line(ink, name, font, cap_mm * k, ref_pen, ref_base, folder,
+                         reach=(int(2.5 * k), int(1.2 * k)), sigma=sigma)
+                for name in dict.fromkeys(names)]
+        peaks[label] = max((f.peak for f in fits if f is not None), default=0.0)
+    better = peaks["read"] - peaks["mrz"]
+    if better >= NAME_FITS_BETTER:
+        res.finding.evidence.update({"read_fit": round(peaks["read"], 3),
+                                     "mrz_fit": round(peaks["mrz"], 3)})
+        res.finding.message += (f" (the blurred print fits {read!r} at {peaks['read']:.2f}, "
+                                f"the MRZ's name at {peaks['mrz']:.2f})")
+        return res
+    return not_run(ctx, "viz.name", zone,
+                   f"Tesseract read {read!r} off the very blurred print, which fits it no better "
+                   f"than the MRZ's {want!r} ({peaks['read']:.2f} against {peaks['mrz']:.2f}): "
+                   "compare them by eye")
 
 
 def name_extent_px(text: str, font: str, cap_px: float, folder: str = "") -> float:

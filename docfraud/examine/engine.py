@@ -465,7 +465,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines if own_mrz else None,
                   limits, qclass, sharp, glare, ocr if callable(ocr) else None,
                   shaken=quality["shake"] > SHAKE_RATIO, shake=quality["shake"],
-                  mrz_anchored=a.method.startswith("MRZ anchor"))
+                  mrz_anchored=a.method.startswith("MRZ anchor"), edge_blur_mm=edge_blur)
     timings["prepare"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     for zone in spec.zones_of(side=side):

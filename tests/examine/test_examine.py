@@ -1656,3 +1656,36 @@ def test_an_mrz_that_does_not_read_on_a_blurred_photo_is_a_finding():
                           options=forger))
     assert soft.capture_quality["class"] == "very_blurred"
     assert _check(soft, "mrz.read", "mrz").status == "not_run"
+
+
+def test_a_very_blurred_name_is_held_to_the_mrz_where_the_print_fits_the_reading():
+    """On a very blurred photo Tesseract reads a name at a guess: its reading counts against
+    the MRZ's name only where the print, against both names rendered and blurred as the
+    capture is, fits the reading better (another name printed); where it fits the MRZ's name
+    as well or better, viz.name does not run and says why."""
+    from docfraud.examine.capture import Capture
+    from docfraud.synth.artwork import Variant
+
+    def very_soft(cap):
+        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 3.0)}, name="soft",
+                       device="camera")
+
+    def reads(text):
+        return lambda img, charset=None: text
+
+    genuine = very_soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False))
+    ex = examine(genuine, ocr=reads("MARSH"))
+    assert ex.capture_quality["class"] == "very_blurred", ex.capture_quality
+    surname = ex.mrz.value("surname")
+    assert surname != "MARSH"
+    res = _check(ex, "viz.name", "surname")
+    assert res.status == "not_run" and "fits it no better" in res.reason, res
+    assert "VIZ001" not in {f.code for f in ex.findings}
+    ex = examine(genuine, ocr=reads(surname))  # Tesseract reads the printed name
+    assert _check(ex, "viz.name", "surname").status == "passed"
+    forged = very_soft(_reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSH"})))
+    ex = examine(forged, ocr=reads("MARSH"))
+    assert ex.capture_quality["class"] == "very_blurred", ex.capture_quality
+    res = _check(ex, "viz.name", "surname")
+    assert res.status == "failed" and res.finding.code == "VIZ001", res
+    assert res.finding.evidence["read_fit"] - res.finding.evidence["mrz_fit"] >= 0.08
