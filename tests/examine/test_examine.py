@@ -1156,6 +1156,27 @@ def test_a_reprint_s_background_lines_are_softer_than_its_edge_on_a_blurred_phot
     assert res.status == "not_run" and "edge" in res.reason, res
 
 
+def test_the_print_s_softness_is_the_mean_of_its_two_measures():
+    """print.soft_mm: where both the MRZ's and the fine lines' blur were measured against the
+    edge, their mean is held to its own (calibrated) threshold: a genuine blurred photo passes,
+    a reprint fails (BKG005, counted in the verdict); on a sharp capture the fine lines are
+    compared directly, so it does not run and says which measure is missing."""
+    genuine = examine(_photo(None, 4, capture_strength=0.6))
+    a, b = (_check(genuine, c, z) for c, z in (("print.blur_mm", "mrz"),
+                                               ("print.lines_blur_mm", "background")))
+    res = _check(genuine, "print.soft_mm", "mrz")
+    assert res.status == "passed", (res.score, res.threshold)
+    assert res.score == pytest.approx((a.score + b.score) / 2)
+    fake = examine(_photo("reprint", 3, capture_strength=0.6))
+    res = _check(fake, "print.soft_mm", "mrz")
+    assert res.status == "failed" and res.finding.code == "BKG005", (res.score, res.threshold)
+    assert res.finding.severity != "info" and fake.verdict != NO_ANOMALIES
+    assert set(res.finding.evidence) >= {"mrz_mm", "lines_mm", "measured", "threshold"}
+    sharp = examine(load_capture(SAMPLES / "0001.jpg", find_siblings=False))
+    res = _check(sharp, "print.soft_mm", "mrz")
+    assert res.status == "not_run" and "print.lines_blur_mm did not run" in res.reason, res
+
+
 def test_a_shaken_photo_s_print_blur_is_held_to_shaken_photos_thresholds(monkeypatch):
     """A shake is no round blur: the MRZ's blur fitted as a round Gaussian and the edge's
     median side part more than on a defocused photo. A blurred photo whose one direction is
