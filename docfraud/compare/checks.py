@@ -1313,12 +1313,14 @@ def _name_fits_reading(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, fo
                        res: CheckResult) -> CheckResult:
     """A blurred photo's name that Tesseract read otherwise than the MRZ (``res``, failed):
     Tesseract reads a soft or smeared print at a guess, so its reading stands only where the
-    print itself says so (held-out seed 15900: a genuine name IVANOVA on a blurred photo read
-    'WHO.'; ten other names read off blurred photos fitted their readings 0.09 to 0.80 better). Both names, rendered in the field's font and blurred as the capture
+    print itself says so. Both names, rendered in the field's font and blurred as the capture
     is (its page edge's blur), are sought as whole lines near the specimen's place
     (:func:`fit_line`); the failure holds where the reading fits the print better than the
     MRZ's name by NAME_FITS_BETTER (another name printed, of another length and shape), else
-    the check does not run and the examiner compares the two by eye."""
+    the check does not run and the examiner compares the two by eye. Held-out seed 15900: a
+    genuine IVANOVA on a blurred photo read 'WHO.' and had failed; ten other names read off
+    its blurred photos (another name printed, or the MRZ's altered) fitted their readings 0.09
+    to 0.80 better."""
     read = " ".join(str(res.finding.evidence.get("read", "")).split()) if res.finding else ""
     want = " ".join((ctx.mrz.value(zone.mrz_field) or "").split()) if ctx.mrz else ""
     if not read or not want:

@@ -1680,10 +1680,10 @@ def test_an_mrz_that_does_not_read_on_a_blurred_photo_is_a_finding():
 
 
 def test_a_very_blurred_name_is_held_to_the_mrz_where_the_print_fits_the_reading():
-    """On a very blurred photo (and a blurred one) Tesseract reads a name at a guess: its reading counts against
-    the MRZ's name only where the print, against both names rendered and blurred as the
-    capture is, fits the reading better (another name printed); where it fits the MRZ's name
-    as well or better, viz.name does not run and says why."""
+    """On a very blurred photo (and a blurred one) Tesseract reads a name at a guess: its
+    reading counts against the MRZ's name only where the print, against both names rendered
+    and blurred as the capture is, fits the reading better (another name printed); where it
+    fits the MRZ's name as well or better, viz.name does not run and says why."""
     from docfraud.examine.capture import Capture
     from docfraud.synth.artwork import Variant
 
