@@ -452,6 +452,19 @@ def _check(ex, name: str, zone: str):
     return next(c for c in ex.checks if c.check == name and c.zone == zone)
 
 
+def _soft(cap, sigma: float):
+    """``cap``'s white image blurred by a Gaussian of ``sigma`` pixels, as a camera's."""
+    from docfraud.examine.capture import Capture
+
+    return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), sigma)}, name="soft",
+                   device="camera")
+
+
+def _reads(text: str):
+    """An OCR that reads ``text`` whatever it is shown."""
+    return lambda img, charset=None: text
+
+
 def test_an_mrz_that_does_not_read_is_measured_from_its_ink(genuine_reader):
     """A forger's MRZ in another monospaced font at another pitch does not read as an MRZ at
     all: that is a finding on a sharp capture (TYP005), and the pitch is still measured from
@@ -642,27 +655,19 @@ def test_a_partial_reading_of_a_blurred_name_is_not_another_name():
     IVANOVA, smeared by a shake, read 'NOM'): a reading that spans little of the printed line
     is a reading that lost letters, and viz.name does not run; a whole other name read off the
     line still fails."""
-    from docfraud.examine.capture import Capture
     from docfraud.synth.artwork import Variant
 
-    def soft(cap):
-        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 1.2)}, name="soft",
-                       device="camera")
-
-    def reads(text):
-        return lambda img, charset=None: text
-
-    genuine = soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False))
-    ex = examine(genuine, ocr=reads("OM"))
+    genuine = _soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False), 1.2)
+    ex = examine(genuine, ocr=_reads("OM"))
     assert ex.capture_quality["class"] == "blurred", ex.capture_quality
     res = _check(ex, "viz.name", "surname")
     assert res.status == "not_run" and "Tesseract read 'OM'" in res.reason, res
     assert "VIZ001" not in {f.code for f in ex.findings}
     # the same reading off a sharp capture counts (Tesseract reads whole lines there)
-    sharp = examine(load_capture(SAMPLES / "0001.jpg", find_siblings=False), ocr=reads("OM"))
+    sharp = examine(load_capture(SAMPLES / "0001.jpg", find_siblings=False), ocr=_reads("OM"))
     assert _check(sharp, "viz.name", "surname").status != "not_run"
-    forged = soft(_reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSHALLINGTON"})))
-    ex = examine(forged, ocr=reads("MARSHALLINGTON"))
+    forged = _reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSHALLINGTON"}))
+    ex = examine(_soft(forged, 1.2), ocr=_reads("MARSHALLINGTON"))
     assert ex.capture_quality["class"] == "blurred", ex.capture_quality
     res = _check(ex, "viz.name", "surname")
     assert res.status == "failed" and res.finding.code == "VIZ001", res
@@ -1684,28 +1689,20 @@ def test_a_very_blurred_name_is_held_to_the_mrz_where_the_print_fits_the_reading
     reading counts against the MRZ's name only where the print, against both names rendered
     and blurred as the capture is, fits the reading better (another name printed); where it
     fits the MRZ's name as well or better, viz.name does not run and says why."""
-    from docfraud.examine.capture import Capture
     from docfraud.synth.artwork import Variant
 
-    def very_soft(cap):
-        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 3.0)}, name="soft",
-                       device="camera")
-
-    def reads(text):
-        return lambda img, charset=None: text
-
-    genuine = very_soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False))
-    ex = examine(genuine, ocr=reads("MARSH"))
+    sample = load_capture(SAMPLES / "0001.jpg", find_siblings=False)
+    ex = examine(_soft(sample, 3.0), ocr=_reads("MARSH"))
     assert ex.capture_quality["class"] == "very_blurred", ex.capture_quality
     surname = ex.mrz.value("surname")
     assert surname != "MARSH"
     res = _check(ex, "viz.name", "surname")
     assert res.status == "not_run" and "fits it no better" in res.reason, res
     assert "VIZ001" not in {f.code for f in ex.findings}
-    ex = examine(genuine, ocr=reads(surname))  # Tesseract reads the printed name
+    ex = examine(_soft(sample, 3.0), ocr=_reads(surname))  # Tesseract reads the print
     assert _check(ex, "viz.name", "surname").status == "passed"
-    forged = very_soft(_reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSH"})))
-    ex = examine(forged, ocr=reads("MARSH"))
+    forged = _reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSH"}))
+    ex = examine(_soft(forged, 3.0), ocr=_reads("MARSH"))
     assert ex.capture_quality["class"] == "very_blurred", ex.capture_quality
     res = _check(ex, "viz.name", "surname")
     assert res.status == "failed" and res.finding.code == "VIZ001", res
