@@ -31,9 +31,8 @@ from docfraud.compare import measures as M
 from docfraud.compare.align import Alignment, align, outline_alignment, warp_to_reference
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
                                      check_lines_blur, check_outline, check_print_blur,
-                                     check_print_softness,
-                                     check_print_sharpness, check_uv_paper, check_validity,
-                                     not_run)
+                                     check_print_sharpness, check_print_softness,
+                                     check_uv_paper, check_validity, not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
 from docfraud.examine.model import NO_ANOMALIES, REFER, STRONG, Examination

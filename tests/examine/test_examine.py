@@ -676,18 +676,13 @@ def test_a_partial_reading_of_a_blurred_name_is_not_another_name():
 def test_name_length_is_measured_on_a_blurred_photo():
     """Too blurred to read, a name's length still tells another name: the genuine name's ink
     outline passes viz.extent on a blurred photo, a name twice as long fails."""
-    from docfraud.examine.capture import Capture
     from docfraud.synth.artwork import Variant
 
-    def soft(cap):
-        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 2.5)}, name="soft",
-                       device="camera")
-
-    ex = examine(soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False)))
+    ex = examine(_soft(load_capture(SAMPLES / "0001.jpg", find_siblings=False), 2.5))
     assert ex.capture_quality["class"] in ("blurred", "very_blurred")
     assert _check(ex, "viz.extent", "surname").status == "passed"
-    ex = examine(soft(_reader_capture("UTO/P-2024",
-                                      Variant(texts={"surname": "MARSHALLINGTON"}))))
+    forged = _reader_capture("UTO/P-2024", Variant(texts={"surname": "MARSHALLINGTON"}))
+    ex = examine(_soft(forged, 2.5))
     assert ex.capture_quality["class"] in ("blurred", "very_blurred")
     res = _check(ex, "viz.extent", "surname")
     assert res.status == "failed" and res.finding.code == "VIZ001"
