@@ -224,13 +224,16 @@ def _mrz_anchored(cap_gray: np.ndarray, ref_gray: np.ndarray,
 
 def outline_alignment(capture: np.ndarray, reference: np.ndarray, quad: np.ndarray,
                       reason: str = "the features' homography did not fit the page's outline; "
-                                    "aligned on the outline and refined on the whole page"
-                      ) -> Alignment | None:
+                                    "aligned on the outline and refined on the whole page",
+                      min_ecc: float = MIN_ANCHOR_ECC) -> Alignment | None:
     """An alignment from the page's outline (``quad``: its corners in the capture, TL, TR, BR,
     BL, in any rotation), refined coarse to fine by ECC over the whole page: of the quad's
     turns whose sides fit the reference's aspect, the one that correlates best; None where
-    none converges to MIN_ANCHOR_ECC. For a photo whose features matched a page of few fixed
-    features (a card's back: its QR code and MRZ are the holder's) to a wrong homography."""
+    none correlates MIN_ANCHOR_ECC at the coarse step and ``min_ecc`` at the fine one (a
+    blurred photo correlates less at the fine step: a caller that checks the result otherwise
+    may pass less than MIN_ANCHOR_ECC). For a photo whose features matched a page of few fixed
+    features (a card's back: its QR code and MRZ are the holder's) to a wrong homography.
+    ``quality["ecc"]`` is the fine step's correlation."""
     cap_gray, ref_gray = _gray(capture), _gray(reference)
     rh, rw = ref_gray.shape
     dst = np.float32([[0, 0], [rw - 1, 0], [rw - 1, rh - 1], [0, rh - 1]])
@@ -244,15 +247,17 @@ def outline_alignment(capture: np.ndarray, reference: np.ndarray, quad: np.ndarr
         if max(aspect, rw / rh) / min(aspect, rw / rh) > 1.3:
             continue  # the page's long side on the reference's short one
         hom = cv2.getPerspectiveTransform(q, dst)
-        cc = 0.0
+        ccs = []
         for width in (300, 700):
             refined = refine(cap_gray, ref_gray, hom, width=width, iterations=80)
             if refined is None:
                 break
             hom, cc = refined
+            ccs.append(cc)
         else:
-            if cc >= MIN_ANCHOR_ECC and (best is None or cc > best[0]):
-                best = (cc, hom)
+            if ccs[0] >= MIN_ANCHOR_ECC and ccs[1] >= min_ecc and \
+                    (best is None or ccs[1] > best[0]):
+                best = (ccs[1], hom)
     if best is None:
         return None
     ok, why, frac = _plausible(best[1], cap_gray.shape, (rw, rh))

@@ -27,6 +27,7 @@ from docfraud.compare import measures as M
 from docfraud.compare.typography import ICAO_PITCH_MM, measure_line
 from docfraud.compare.result import CheckResult
 from docfraud.findings import make
+from docfraud.mrz.formats import FORMATS
 from docfraud.mrz.names import transliterate
 from docfraud.specimens.model import Specimen, Zone
 
@@ -2537,7 +2538,7 @@ def _mrz_lines_measured(ctx: Context, zone: Zone, centres: list[float], cap_mm: 
                 yt, yd = max(ya - m, 0), min(yb + m, ctx.ref["white"].shape[0])
                 off = line_offset_mm(ctx.k, M.gray(ctx.ref["white"][yt:yd, x0:x1]),
                                      _rows(M.gray(ctx.cap["white"][:, x0:x1]), yt + dy, yd + dy),
-                                     text, cap_mm, ref_line.left_mm,
+                                     _line_head(ctx.mrz, n - 1, text), cap_mm, ref_line.left_mm,
                                      ref_line.baseline_mm + (ya - yt) / ctx.k, dy_px=dy)
                 if off is not None:
                     lefts.append(off)
@@ -2675,6 +2676,26 @@ def _rows(gray: np.ndarray, y0: int, y1: int) -> np.ndarray:
         out = np.concatenate([np.full((above, gray.shape[1]), paper, gray.dtype), out,
                               np.full((below, gray.shape[1]), paper, gray.dtype)])
     return out
+
+
+def _line_head(mrz: Any, line: int, text: str) -> str:
+    """The MRZ line ``text`` to seek as a whole for the line's place: without leading fillers
+    where the line opens with a name (a TD1 card's third line), which never starts with one:
+    a blurred line's cells read one place early put a filler first ('<MUELLER<<JOERG...', its
+    last filler lost), and the line fitted a pitch off its print (a genuine card back measured
+    2.57 mm off, study stream 25000). The print itself then says where the name starts.
+
+    >>> from types import SimpleNamespace as Read
+    >>> _line_head(Read(format="TD1"), 2, "<MUELLER<<JOERG<<<")
+    'MUELLER<<JOERG<<<'
+    >>> _line_head(Read(format="TD1"), 1, "<<<<<<<M3507094ZZA")  # a birth date unknown
+    '<<<<<<<M3507094ZZA'
+    """
+    fmt = FORMATS.get(getattr(mrz, "format", None) or "")
+    if fmt is None or not any(f.line == line and f.start == 0 and f.kind == "name"
+                              for f in fmt.fields):
+        return text
+    return text.lstrip("<") or text
 
 
 def line_offset_mm(k: float, ref: np.ndarray, cap: np.ndarray, text: str, cap_mm: float,

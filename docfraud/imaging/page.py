@@ -7,6 +7,8 @@ better quadrilateral.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import cv2
 import numpy as np
 
@@ -21,8 +23,14 @@ def order_corners(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0)
 
 
-def _quads(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+#: Below this share of its sides on the image's edges (:func:`edge_support`) an outline's
+#: hull is taken to have taken in an object beside the page: the outline's longest straight
+#: runs are tried as the page's sides too (:func:`_line_quads`).
+HULL_SUPPORT = 0.85
+
+
+def _quads(mask: np.ndarray, min_area: float, edges: np.ndarray) -> list[np.ndarray]:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     out = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
         if cv2.contourArea(c) < min_area:
@@ -32,20 +40,86 @@ def _quads(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
         for eps in (0.01, 0.02, 0.03, 0.05):
             approx = cv2.approxPolyDP(hull, eps * peri, True)
             if len(approx) == 4:
-                out.append(order_corners(approx))
+                q = order_corners(approx)
                 break
         else:
-            rect = cv2.minAreaRect(hull)
-            out.append(order_corners(cv2.boxPoints(rect)))
+            q = order_corners(cv2.boxPoints(cv2.minAreaRect(hull)))
+        out.append(q)
+        if edge_support(q, edges) < HULL_SUPPORT:
+            out += _line_quads(c, min_area, mask.shape[:2])
     return out
 
 
+def _line_quads(contour: np.ndarray, min_area: float, shape: tuple[int, int], limit: int = 8
+                ) -> list[np.ndarray]:
+    """Quadrilaterals on the longest straight runs of an outline: a page that touches another
+    object on the table (a sheet under its corner) has one outline with it, whose hull is not
+    the page's, while the page's four sides stay the outline's longest straight runs. Each four
+    of the ``limit`` longest runs, taken in their order around the outline, meet at four
+    corners; those convex, of ``min_area`` and about inside the image (``shape``) are kept."""
+    h, w = shape
+    out: list[np.ndarray] = []
+    peri = cv2.arcLength(contour, True)
+    poly = cv2.approxPolyDP(contour, 0.004 * peri, True).reshape(-1, 2).astype(np.float64)
+    n = len(poly)
+    if n > 4:
+        runs = sorted(range(n), key=lambda i: -np.linalg.norm(poly[(i + 1) % n] - poly[i]))
+        runs = sorted(i for i in runs[:limit]
+                      if np.linalg.norm(poly[(i + 1) % n] - poly[i]) >= 0.06 * peri)
+        for four in combinations(runs, 4):
+            lines = [np.cross(np.append(poly[i], 1.0), np.append(poly[(i + 1) % n], 1.0))
+                     for i in four]
+            corners = []
+            for a, b in zip(lines, lines[1:] + lines[:1]):
+                p = np.cross(a, b)
+                if abs(p[2]) < 1e-9:
+                    break
+                corners.append(p[:2] / p[2])
+            if len(corners) < 4:
+                continue
+            q = np.float32(corners)
+            if not cv2.isContourConvex(q.reshape(-1, 1, 2)) or cv2.contourArea(q) < min_area:
+                continue
+            if (q[:, 0] < -0.1 * w).any() or (q[:, 0] > 1.1 * w).any() or \
+                    (q[:, 1] < -0.1 * h).any() or (q[:, 1] > 1.1 * h).any():
+                continue
+            out.append(order_corners(q))
+    return out
+
+
+def edge_support(quad: np.ndarray, edges: np.ndarray, samples: int = 48) -> float:
+    """The share of points along a quadrilateral's four sides (their middle 90%) that lie on
+    an edge of ``edges`` (a binary edge map, thickened): 1 for a page's own outline, little for
+    a hull that cuts across the table to take in an object beside the page.
+
+    >>> e = np.zeros((100, 100), np.uint8); e[18:23, 20:81] = e[78:83, 20:81] = 255
+    >>> e[20:81, 18:23] = e[20:81, 78:83] = 255
+    >>> edge_support(np.float32([[20, 20], [80, 20], [80, 80], [20, 80]]), e)
+    1.0
+    >>> round(edge_support(np.float32([[20, 20], [95, 5], [80, 80], [20, 80]]), e), 2)
+    0.57
+    """
+    h, w = edges.shape[:2]
+    t = np.linspace(0.05, 0.95, samples)[:, None]
+    hits = []
+    for i in range(4):
+        a, b = quad[i].astype(np.float64), quad[(i + 1) % 4].astype(np.float64)
+        pts = np.rint(a + (b - a) * t).astype(int)
+        ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+        on = np.zeros(samples, bool)
+        on[ok] = edges[pts[ok, 1], pts[ok, 0]] > 0
+        hits.append(on.mean())
+    return float(np.mean(hits))
+
+
 def find_page(image: np.ndarray, aspect: float | None = None,
-              min_fraction: float = 0.15) -> np.ndarray | None:
+              min_fraction: float = 0.15, turned: bool = False) -> np.ndarray | None:
     """The page's corners (TL, TR, BR, BL) in image coordinates, or None.
 
     ``aspect`` (width / height of the document), when known, picks the candidate whose sides fit
-    it best. A page that fills the whole image (a reader capture) is returned as the image frame.
+    it best; ``turned``: the page may lie turned a quarter (its corners are then still listed
+    from the image's top left: the caller tries the turns). A page that fills the whole image (a
+    reader capture) is returned as the image frame.
     """
     h, w = image.shape[:2]
     scale = 800.0 / max(h, w) if max(h, w) > 800 else 1.0
@@ -65,17 +139,21 @@ def find_page(image: np.ndarray, aspect: float | None = None,
     cands = []
     for mask in (filled, otsu, 255 - otsu):
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))
-        cands += _quads(mask, min_area)
+        cands += _quads(mask, min_area, edges)
     frame = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], np.float32)
     best, best_score = None, -1.0
     for q in cands:
         area = cv2.contourArea(q)
         if area > 0.97 * sh * sw:
             continue  # the mask of the whole frame
-        score = area / (sh * sw)
+        # a quad whose sides run on the image's edges: an outline's hull that takes in an
+        # object beside the page cuts across the table
+        score = area / (sh * sw) * (0.25 + 0.75 * edge_support(q, edges)) ** 2
         if aspect:
             a = _aspect(q)
             fit = min(a, aspect) / max(a, aspect)
+            if turned:
+                fit = max(fit, min(1 / a, aspect) / max(1 / a, aspect))
             score *= fit ** 4
         if score > best_score:
             best, best_score = q, score

@@ -1495,6 +1495,35 @@ def test_a_weakly_correlated_homography_is_replaced_by_the_outline_s(monkeypatch
     assert ex.verdict != NO_ANOMALIES, ex.reasons
 
 
+def test_a_blurred_page_aligned_on_its_outline_alone_is_kept_where_its_edge_is_in_place(
+        monkeypatch):
+    """Where neither features nor the MRZ align, the page's outline refined on the whole page
+    is the alignment. A blurred photo correlates less with the sharp reference at ECC's fine
+    step (a genuine defocused card back: 0.63, then 0.55 on its right outline), so an outline
+    alignment under MIN_ANCHOR_ECC is kept where the page's cut edge lies in place, and the
+    comparison is made; else SPC002 (not aligned), never a forgery finding. Here every outline
+    alignment is held as weakly correlated (MIN_ANCHOR_ECC above 1)."""
+    from docfraud.compare.align import Alignment
+    import docfraud.examine.engine as E
+
+    cap = _photo(None, 4, sid="ZZA/ID-2023", capture_strength=0.3)
+
+    def no_features(*args, **kwargs):
+        return Alignment(False, None, "features", 0, 0, None, "too few features matched")
+
+    monkeypatch.setattr(E, "align", no_features)
+    monkeypatch.setattr(E, "MIN_ANCHOR_ECC", 1.01)
+    ex = examine(cap)
+    assert ex.alignment["method"] == "page outline + ECC", ex.alignment
+    assert ex.capture_quality["outline_mm"] <= E.OUTLINE_TOL_MM
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+    # an edge that does not lie in place (here: no tolerance at all) leaves it unaligned
+    monkeypatch.setattr(E, "OUTLINE_TOL_MM", -1.0)
+    ex = examine(cap)
+    assert "SPC002" in {f.code for f in ex.findings}, ex.reasons
+    assert ex.alignment is None or not ex.alignment.get("ok"), ex.alignment
+
+
 def _photo_of_pages(sid: str, seed: int, move_print_mm: tuple[float, float] = (0.0, 0.0)):
     """A phone photo of a genuine document's last side whose print is moved on its page by
     ``move_print_mm`` (the page's cut edges stay: a print placed on a blank by hand)."""
