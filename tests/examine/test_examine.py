@@ -778,6 +778,42 @@ def test_print_moved_under_a_lamp_is_placed_and_washed_out_print_is_not(sid, see
     assert res.status == "not_run" and "glare" in res.reason, res
 
 
+def test_an_mrz_re_printed_at_another_pitch_under_a_lamp_is_measured(monkeypatch):
+    """Under glare over the whole MRZ, its lines are measured where their text is found in full
+    near its place. An MRZ re-printed at 2.79 mm for 2.54 (a phone photo of held-out seed
+    16100, the MRZ font forgery its benchmark missed) fitted at the zone's pitch nowhere and
+    went unmeasured: sought at other pitches too (MRZ_GLARE_PITCHES), it is found, and its
+    pitch fails; a genuine MRZ under the same glare washed out stays not run."""
+    import random
+
+    import docfraud.compare.checks as C
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    images, label = make_item(get_design("UTO/P-2024"), random.Random(8107651317478372159),
+                              forgery="mrz_font", capture_kind="phone")
+    assert label["forgery"]["details"]["how"] == "pitch"
+    page = {}
+    for light, img in images["page"].items():  # via JPEG, as the benchmark saves them
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, 92])
+        page[light] = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    cap = Capture(page, name="synthetic", device="camera")
+    ex = examine(cap)
+    assert "CAP002" in {f.code for f in ex.findings}
+    res = _check(ex, "mrz.pitch_mm", "mrz")
+    assert res.status == "failed" and res.finding.code == "TYP002", res
+    assert ex.verdict != NO_ANOMALIES
+    # sought at the zone's pitch alone, as before: the MRZ is not measured at all
+    with monkeypatch.context() as m:
+        m.setattr(C, "MRZ_GLARE_PITCHES", (1.0,))
+        res = _check(examine(cap), "mrz.pitch_mm", "mrz")
+    assert res.status == "not_run" and "glare" in res.reason, res
+    washed = examine(_glare_over(cap, ex, "mrz", 1.0))
+    res = _check(washed, "mrz.pitch_mm", "mrz")
+    assert res.status == "not_run" and "glare" in res.reason, res
+
+
 def test_a_moved_mrz_is_found_on_a_soft_photo():
     """On a capture too soft for the characters' outlines, a moved MRZ line is sought as a
     whole, millimetres from the specimen's place."""
