@@ -1555,6 +1555,7 @@ def test_a_blurred_page_aligned_on_its_outline_alone_is_kept_where_its_edge_is_i
     assert ex.verdict == NO_ANOMALIES, ex.reasons
     # an edge that does not lie in place (here: no tolerance at all) leaves it unaligned
     monkeypatch.setattr(E, "OUTLINE_TOL_MM", -1.0)
+    monkeypatch.setattr(E, "EDGE_BLUR_TOL", 0.0)
     ex = examine(cap)
     assert "SPC002" in {f.code for f in ex.findings}, ex.reasons
     assert ex.alignment is None or not ex.alignment.get("ok"), ex.alignment
