@@ -245,8 +245,8 @@ def _checked_on_outline(white: np.ndarray, reference: np.ndarray, a: Alignment, 
         blur, outline = _page_edge(white, reference, a.homography, spec.px_per_mm)
         ecc = a.quality.get("ecc", 0.0)
         off = outline is not None and outline > OUTLINE_TOL_MM
-        if not off and ecc >= WEAK_ECC:
-            return blur, outline, a
+        if (not off and ecc >= WEAK_ECC) or a.method.startswith("page outline"):
+            return blur, outline, a  # (an alignment on the outline already: tried once)
         h, w = reference.shape[:2]
         quad = find_page(white, aspect=w / h, turned=True)
         alt = outline_alignment(white, reference, quad) if off else outline_alignment(
