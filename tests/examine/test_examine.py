@@ -736,6 +736,24 @@ def test_an_over_exposed_mrz_is_measured_and_a_washed_out_one_is_not():
     assert res.status == "not_run" and "glare" in res.reason
 
 
+def _bench_photo(sid: str, seed: int, forgery: str):
+    """A phone photo of a passport or visa page as bench/detection.py draws it from item seed
+    ``seed`` (its own random stream), via JPEG as the benchmark saves it; and its label."""
+    import random
+
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.dataset import make_item
+
+    images, label = make_item(get_design(sid), random.Random(seed), forgery=forgery,
+                              capture_kind="phone")
+    page = {}
+    for light, img in images["page"].items():
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, 92])
+        page[light] = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return Capture(page, name="synthetic", device="camera"), label
+
+
 #: Phone photos of layout shifts from study stream 24500 of bench/detection.py (session 16):
 #: a lamp's light over a brightly exposed page clips the paper a moved field or MRZ bared.
 GLARED_SHIFTS = [("UTO/P-2024", 5571469510178430875, "birth_date", "layout.offset_mm"),
@@ -750,20 +768,8 @@ def test_print_moved_under_a_lamp_is_placed_and_washed_out_print_is_not(sid, see
     moved print shows plainly. Its place is measured (the text the MRZ gives it found in
     full near there); its strokes' shapes are not (glare washes them out unevenly). Print
     the glare does wash out is still not measured."""
-    import random
-
-    from docfraud.synth.artwork import get_design
-    from docfraud.synth.dataset import make_item
-
-    images, label = make_item(get_design(sid), random.Random(seed), forgery="layout_shift",
-                              capture_kind="phone")
+    cap, label = _bench_photo(sid, seed, "layout_shift")
     assert label["forgery"]["details"]["field"] == zone
-    page = {}
-    for light, img in images["page"].items():  # via JPEG, as the benchmark saves them
-        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                               [cv2.IMWRITE_JPEG_QUALITY, 92])
-        page[light] = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    cap = Capture(page, name="synthetic", device="camera")
     ex = examine(cap)
     assert "CAP002" in {f.code for f in ex.findings}
     res = _check(ex, check, zone)
@@ -784,21 +790,10 @@ def test_an_mrz_re_printed_at_another_pitch_under_a_lamp_is_measured(monkeypatch
     16100, the MRZ font forgery its benchmark missed) fitted at the zone's pitch nowhere and
     went unmeasured: sought at other pitches too (MRZ_GLARE_PITCHES), it is found, and its
     pitch fails; a genuine MRZ under the same glare washed out stays not run."""
-    import random
-
     import docfraud.compare.checks as C
-    from docfraud.synth.artwork import get_design
-    from docfraud.synth.dataset import make_item
 
-    images, label = make_item(get_design("UTO/P-2024"), random.Random(8107651317478372159),
-                              forgery="mrz_font", capture_kind="phone")
+    cap, label = _bench_photo("UTO/P-2024", 8107651317478372159, "mrz_font")
     assert label["forgery"]["details"]["how"] == "pitch"
-    page = {}
-    for light, img in images["page"].items():  # via JPEG, as the benchmark saves them
-        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                               [cv2.IMWRITE_JPEG_QUALITY, 92])
-        page[light] = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-    cap = Capture(page, name="synthetic", device="camera")
     ex = examine(cap)
     assert "CAP002" in {f.code for f in ex.findings}
     res = _check(ex, "mrz.pitch_mm", "mrz")
@@ -1450,6 +1445,23 @@ def test_a_photo_laid_over_the_portrait_s_pattern_is_seen_on_blurred_photos():
     assert res.status == "passed", (res.score, res.threshold)
 
 
+def _two_percent_large(hom: np.ndarray, ref_shape: tuple[int, ...]) -> np.ndarray:
+    """``hom`` followed by a 2% enlargement about the reference's centre."""
+    h, w = ref_shape[:2]
+    about = np.array([[1, 0, w / 2], [0, 1, h / 2], [0, 0, 1]], np.float64)
+    return about @ np.diag([1.02, 1.02, 1.0]) @ np.linalg.inv(about) @ hom
+
+
+def _assert_on_the_outline_and_passing(ex) -> None:
+    """The examination aligned on the page's outline, its MRZ's pitch and place passing, and
+    no anomalies found."""
+    assert ex.alignment["method"] == "page outline + ECC", ex.alignment
+    for name in ("mrz.pitch_mm", "mrz.position_mm"):
+        res = _check(ex, name, "mrz")
+        assert res.status == "passed", (name, res.score, res.threshold)
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+
+
 def test_a_homography_off_the_page_s_outline_is_replaced_by_the_outline_s(monkeypatch):
     """A card's back has few features that every document shares (its QR code and MRZ are the
     holder's): features may match to a homography a few per cent off, which moved the MRZ
@@ -1466,19 +1478,13 @@ def test_a_homography_off_the_page_s_outline_is_replaced_by_the_outline_s(monkey
 
     def off_by_two_percent(*args, **kwargs):
         a = real(*args, **kwargs)
-        h, w = args[1].shape[:2]  # the reference: scaled about its centre
-        about = np.array([[1, 0, w / 2], [0, 1, h / 2], [0, 0, 1]], np.float64)
-        a.homography = about @ np.diag([1.02, 1.02, 1.0]) @ np.linalg.inv(about) @ a.homography
+        a.homography = _two_percent_large(a.homography, args[1].shape)
         return a
 
     monkeypatch.setattr(E, "align", off_by_two_percent)
     ex = examine(cap)
-    assert ex.alignment["method"] == "page outline + ECC", ex.alignment
+    _assert_on_the_outline_and_passing(ex)
     assert ex.capture_quality["outline_mm"] < E.OUTLINE_TOL_MM
-    for name in ("mrz.pitch_mm", "mrz.position_mm"):
-        res = _check(ex, name, "mrz")
-        assert res.status == "passed", (name, res.score, res.threshold)
-    assert ex.verdict == NO_ANOMALIES, ex.reasons
     # without the outline's check, the same homography is a false alarm
     monkeypatch.setattr(E, "OUTLINE_TOL_MM", 99.0)
     ex = examine(cap)
@@ -1501,9 +1507,8 @@ def test_a_weakly_correlated_homography_is_replaced_by_the_outline_s(monkeypatch
     def off_by_two_percent(*args, **kwargs):
         a = real(*args, **kwargs)
         ref = cv2.cvtColor(args[1], cv2.COLOR_BGR2GRAY)
-        h, w = ref.shape
-        about = np.array([[1, 0, w / 2], [0, 1, h / 2], [0, 0, 1]], np.float64)
-        a.homography = about @ np.diag([1.02, 1.02, 1.0]) @ np.linalg.inv(about) @ a.homography
+        w = ref.shape[1]
+        a.homography = _two_percent_large(a.homography, ref.shape)
         # the correlation this homography has with the reference, measured as ECC measures it
         s = 700 / w
         tmpl = cv2.resize(ref, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
@@ -1518,12 +1523,8 @@ def test_a_weakly_correlated_homography_is_replaced_by_the_outline_s(monkeypatch
     monkeypatch.setattr(E, "align", off_by_two_percent)
     monkeypatch.setattr(E, "OUTLINE_TOL_MM", 99.0)  # the outline's own check does not fire
     ex = examine(cap)
-    assert ex.alignment["method"] == "page outline + ECC", ex.alignment
+    _assert_on_the_outline_and_passing(ex)
     assert "correlated only" in ex.alignment["reason"], ex.alignment
-    for name in ("mrz.pitch_mm", "mrz.position_mm"):
-        res = _check(ex, name, "mrz")
-        assert res.status == "passed", (name, res.score, res.threshold)
-    assert ex.verdict == NO_ANOMALIES, ex.reasons
     # a homography that correlates well enough is kept: the same one is then a false alarm
     monkeypatch.setattr(E, "WEAK_ECC", 0.0)
     ex = examine(cap)
