@@ -454,3 +454,26 @@ def test_a_sex_the_mrz_misread_is_nothing_a_field_must_show():
     assert expected_viz(zone, Read("F")) == "F"
     assert expected_viz(zone, Read("X")) == "X"
     assert expected_viz(zone, Read("8")) is None
+
+
+def _read_gain(printed: str, expected: str, reading: str, blur: float) -> float:
+    from docfraud.compare.checks import aligned_reading, char_scores, read_gain
+
+    crop = field(printed, lines=True, blur=blur)
+    x0, _, _, base = _ink_box(crop)
+    rendered = render_text(expected, FONT, 2.2 * K, crop.shape, x0, base)
+    scores = char_scores(crop, rendered, char_spans(expected, FONT, 2.2 * K, x0), expected,
+                         FONT, 2.2 * K, base)
+    return read_gain(aligned_reading(reading, expected), expected, scores)[0]
+
+
+def test_a_reading_is_a_hypothesis_the_print_decides():
+    """viz.read: a character Tesseract read otherwise than the MRZ says is held against the
+    print. A 9 printed where the MRZ says 6 matches the 9 read far better than the 6, however
+    blurred; a soft 6 that Tesseract misread as an 8 still matches the 6 better."""
+    from docfraud.compare.checks import READ_GAIN
+
+    for blur in (0.6, 2.5, 3.5):
+        assert _read_gain("07 JUL 1969", "07 JUL 1966", "07 JUL 1969", blur) > READ_GAIN, blur
+        assert _read_gain("07 JUL 1966", "07 JUL 1966", "07JUL 1968", blur) < READ_GAIN, blur
+        assert _read_gain("07 JUL 1966", "07 JUL 1966", "07 JUL 1966", blur) == 0.0
