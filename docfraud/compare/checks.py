@@ -2760,6 +2760,18 @@ def line_span_px(gray: np.ndarray, stroke_px: int = 9) -> float | None:
     >>> for x in range(20, 260, 12): g[10:30, x:x + 7] = 30
     >>> line_span_px(g), line_span_px(cv2.GaussianBlur(g, (0, 0), 4))
     (240.0, 238.0)
+
+    Ink at the crop's end, apart from the line by a gap of at least a stroke's width, is not
+    the line's (a phone photo's page edge or its shadow, blurred into the crop: a genuine card
+    back's MRZ measured 3.5 mm long so); ink at the end that runs into the line leaves that
+    end unknown (None):
+
+    >>> g[:, 1:4] = 60  # the page's edge, its shadow
+    >>> line_span_px(g)
+    240.0
+    >>> g[10:30, 8:15] = 30  # the line running into it
+    >>> line_span_px(g) is None
+    True
     """
     prof = ink_map(gray, stroke_px).sum(axis=0).astype(np.float32)
     prof = cv2.GaussianBlur(prof.reshape(1, -1), (0, 0), max(1.0, stroke_px / 3)).ravel()
@@ -2770,7 +2782,19 @@ def line_span_px(gray: np.ndarray, stroke_px: int = 9) -> float | None:
     cols = np.nonzero(prof >= level)[0]
     if len(cols) < 2 or level <= 0:
         return None
-    return float(cols[-1] - cols[0])
+    # the runs of columns at the level, and the gaps between them
+    breaks = np.nonzero(np.diff(cols) > 1)[0]
+    starts = np.concatenate([[cols[0]], cols[breaks + 1]])
+    ends = np.concatenate([cols[breaks], [cols[-1]]])
+    if starts[0] == 0:  # ink at the crop's first column
+        if len(starts) < 2 or starts[1] - ends[0] - 1 < stroke_px:
+            return None
+        starts, ends = starts[1:], ends[1:]
+    if ends[-1] == len(prof) - 1:  # and at its last
+        if len(ends) < 2 or starts[-1] - ends[-2] - 1 < stroke_px:
+            return None
+        starts, ends = starts[:-1], ends[:-1]
+    return float(ends[-1] - starts[0])
 
 
 #: How far (mm, across and down) a blurred capture's MRZ line is sought from the specimen's
