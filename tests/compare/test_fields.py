@@ -477,3 +477,32 @@ def test_a_reading_is_a_hypothesis_the_print_decides():
         assert _read_gain("07 JUL 1969", "07 JUL 1966", "07 JUL 1969", blur) > READ_GAIN, blur
         assert _read_gain("07 JUL 1966", "07 JUL 1966", "07JUL 1968", blur) < READ_GAIN, blur
         assert _read_gain("07 JUL 1966", "07 JUL 1966", "07 JUL 1966", blur) == 0.0
+
+
+def test_a_character_rendered_on_its_own_pixels_is_the_whole_canvas_s_rendering():
+    """_render_at_pen renders a glyph only on the pixels it covers (at 4x, reduced by the same
+    block average): the result is the glyph rendered on the whole canvas at 4x and reduced, as
+    it was before that saving, pixel for pixel, wherever the pen and baseline fall."""
+    import random
+
+    from docfraud.compare.checks import _cap_em, _glyph_bitmap, _render_at_pen
+
+    def whole_canvas(c, font, cap_px, shape, pen_x, baseline):
+        size = max(4, int(round(cap_px / _cap_em(font) * 4)))
+        glyph, gx, gy, ascent = _glyph_bitmap(c, font, size)
+        h, w = shape
+        canvas = np.zeros((h * 4, w * 4), np.uint8)
+        x, y = round(pen_x * 4) + gx, baseline * 4 - ascent + gy
+        ya, yb, xa, xb = max(y, 0), min(y + glyph.shape[0], h * 4), max(x, 0), \
+            min(x + glyph.shape[1], w * 4)
+        if ya < yb and xa < xb:
+            canvas[ya:yb, xa:xb] = glyph[ya - y:yb - y, xa - x:xb - x]
+        return 255 - cv2.resize(canvas, (w, h), interpolation=cv2.INTER_AREA)
+
+    rng = random.Random(5)
+    for font in ("OCRB", FONT):
+        for _ in range(300):
+            args = (rng.choice("AGMQW0123456789<"), font, rng.uniform(4, 40),
+                    (rng.randint(5, 60), rng.randint(5, 200)), rng.uniform(-20, 210),
+                    rng.randint(-10, 70))
+            assert np.array_equal(_render_at_pen(*args), whole_canvas(*args)), args
