@@ -2385,7 +2385,12 @@ def check_ghost(ctx: Context, zone: Zone) -> list[CheckResult]:
     portrait = M.gray(ctx.cap["white"][py0:py1, px0:px1]).astype(np.float32)
     # a lamp's reflection over part of either face: the faces compared where neither is glared
     glare = (ctx.glare[y0:y1, x0:x1], ctx.glare[py0:py1, px0:px1]) if any(whys) else None
-    score = _ghost_similarity(ghost, portrait, glare)
+    # and where the specimen prints over the portrait itself (an OVD patch over its corner)
+    fixed = np.zeros(portrait.shape, np.uint8)
+    for z in ctx.spec.zones_of(side=ctx.side, kind="ove"):
+        ox0, oy0, ox1, oy1 = ctx.box(z)
+        fixed[max(oy0 - py0, 0):max(oy1 - py0, 0), max(ox0 - px0, 0):max(ox1 - px0, 0)] = 255
+    score = _ghost_similarity(ghost, portrait, glare, fixed if fixed.any() else None)
     if not math.isfinite(score):
         return [not_run(ctx, "ghost.match", zone, "glare over the zone")]
     return [result(ctx, "ghost.match", zone, score,
@@ -2409,12 +2414,16 @@ GHOST_GLARE_REACH = 3
 
 
 def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray,
-                      glare: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+                      glare: tuple[np.ndarray, np.ndarray] | None = None,
+                      fixed: np.ndarray | None = None) -> float:
     """Correlation of the ghost and the portrait at a coarse scale (the ghost is a screened,
     faded copy: compare their shapes, not their print), inside their borders (GHOST_INNER).
     ``glare``: masks (nonzero: glared) of the ghost's and the portrait's boxes; the cells
     either covers, and those within GHOST_GLARE_REACH of them, are left out (NaN where fewer
-    than GHOST_CLEAR of the cells are left)."""
+    than GHOST_CLEAR of the cells are left). ``fixed``: a mask of the portrait's box where the
+    specimen prints over the portrait (an OVD patch over its corner), whose cells are left
+    out too, without a halo: the ghost has no rainbow patch (a genuine scanned card's pale-haired
+    portrait matched its ghost at 0.855 with it, 0.93 without; held-out seed 16500)."""
     def inner(a: np.ndarray) -> np.ndarray:
         h, w = a.shape[:2]
         dy, dx = int(h * GHOST_INNER), int(w * GHOST_INNER)
@@ -2425,13 +2434,16 @@ def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray,
     g = cv2.resize(cv2.GaussianBlur(ghost, (0, 0), 3), size, interpolation=cv2.INTER_AREA)
     p = cv2.resize(cv2.GaussianBlur(portrait, (0, 0), 3), size, interpolation=cv2.INTER_AREA)
     mask = None
-    if glare is not None:
+    if glare is not None or fixed is not None:
         hit = np.zeros(size[::-1], np.float32)
-        for m in glare:
+        for m in glare or ():
             hit = np.maximum(hit, cv2.resize((inner(m) > 0).astype(np.float32), size,
                                              interpolation=cv2.INTER_AREA))
         reach = 2 * GHOST_GLARE_REACH + 1
         mask = cv2.dilate((hit > 0).astype(np.uint8), np.ones((reach, reach), np.uint8)) == 0
+        if fixed is not None:
+            mask &= cv2.resize((inner(fixed) > 0).astype(np.float32), size,
+                               interpolation=cv2.INTER_AREA) == 0
         if mask.mean() < GHOST_CLEAR:
             return float("nan")
         # the glared cells take their surroundings' level, so they do not bend the trend
