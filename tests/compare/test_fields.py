@@ -506,3 +506,31 @@ def test_a_character_rendered_on_its_own_pixels_is_the_whole_canvas_s_rendering(
                     (rng.randint(5, 60), rng.randint(5, 200)), rng.uniform(-20, 210),
                     rng.randint(-10, 70))
             assert np.array_equal(_render_at_pen(*args), whole_canvas(*args)), args
+
+
+def test_an_ovd_patch_over_the_portrait_is_left_out_of_the_ghost_s_comparison():
+    """A rainbow OVD patch the specimen prints over the portrait's corner is not in the ghost:
+    left out (``fixed``), the genuine ghost matches its portrait better, and a substituted
+    portrait still fails by far."""
+    from docfraud.compare.checks import _ghost_similarity
+    from docfraud.synth.portrait import draw_portrait, ghost_coverage
+    pw, ph, gw, gh = int(32 * K), int(41 * K), int(20 * K), int(25.6 * K)
+
+    def grey(rgb):
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    own = draw_portrait(105, (pw, ph), sex="F")
+    ghost = (235 - 150 * ghost_coverage(own, (gw, gh), period_px=4.0, fade_px=10)
+             ).astype(np.float32)
+    portrait, pasted = grey(own), grey(draw_portrait(205, (pw, ph), sex="F"))
+    fixed = np.zeros(portrait.shape, np.uint8)
+    y0, x0 = int(0.55 * ph), int(0.55 * pw)
+    fixed[y0:, x0:] = 255
+    yy, xx = np.mgrid[0:ph - y0, 0:pw - x0]
+    rings = 128 + 100 * np.sin(np.hypot(yy, xx) / 6.0)  # the patch's rings, no face
+    for img in (portrait, pasted):
+        img[y0:, x0:] = rings
+    with_patch = _ghost_similarity(ghost, portrait)
+    without = _ghost_similarity(ghost, portrait, fixed=fixed)
+    assert without > with_patch + 0.05, (with_patch, without)
+    assert _ghost_similarity(ghost, pasted, fixed=fixed) < without - 0.4
