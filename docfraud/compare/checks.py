@@ -2422,8 +2422,9 @@ def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray,
     either covers, and those within GHOST_GLARE_REACH of them, are left out (NaN where fewer
     than GHOST_CLEAR of the cells are left). ``fixed``: a mask of the portrait's box where the
     specimen prints over the portrait (an OVD patch over its corner), whose cells are left
-    out too, without a halo: the ghost has no rainbow patch (a genuine scanned card's pale-haired
-    portrait matched its ghost at 0.855 with it, 0.93 without; held-out seed 16500)."""
+    out too, without a halo and not counted against GHOST_CLEAR (glare's share): the ghost
+    has no rainbow patch (a genuine scanned card's pale-haired portrait matched its ghost at
+    0.855 with it, 0.93 without; held-out seed 16500)."""
     def inner(a: np.ndarray) -> np.ndarray:
         h, w = a.shape[:2]
         dy, dx = int(h * GHOST_INNER), int(w * GHOST_INNER)
@@ -2441,11 +2442,11 @@ def _ghost_similarity(ghost: np.ndarray, portrait: np.ndarray,
                                              interpolation=cv2.INTER_AREA))
         reach = 2 * GHOST_GLARE_REACH + 1
         mask = cv2.dilate((hit > 0).astype(np.uint8), np.ones((reach, reach), np.uint8)) == 0
+        if mask.mean() < GHOST_CLEAR:  # what glare leaves (the specimen's patch aside)
+            return float("nan")
         if fixed is not None:
             mask &= cv2.resize((inner(fixed) > 0).astype(np.float32), size,
                                interpolation=cv2.INTER_AREA) == 0
-        if mask.mean() < GHOST_CLEAR:
-            return float("nan")
         # the glared cells take their surroundings' level, so they do not bend the trend
         fill = float(np.median(g[mask])), float(np.median(p[mask]))
         g, p = np.where(mask, g, fill[0]), np.where(mask, p, fill[1])
