@@ -1447,6 +1447,48 @@ def test_a_photo_laid_over_the_portrait_s_pattern_is_seen_on_blurred_photos():
     assert res.status == "passed", (res.score, res.threshold)
 
 
+#: A phone photo of a substituted portrait shaken by 4 px (shake ratio 2.7, class blurred),
+#: item seed of study stream ov26100 (session 21); the genuine photo beside it in the test,
+#: shaken by 6 px, is held-out seed 25700's (its pattern scored 0.29 against the round band).
+SHAKEN_SUBSTITUTE = 5043317446976003441
+
+
+def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_matched():
+    """On a blurred photo shaken along one direction, portrait.overlay gives the specimen's
+    pattern the smear that matches the capture where the pattern runs on past the portrait
+    (the document's own print whatever photograph was laid in), then compares the two over
+    the portrait: a genuine page passes, a substituted portrait still hides the pattern."""
+    import docfraud.examine.engine as E
+    from docfraud.compare import checks as C
+
+    seen = []
+    real = C._overlay_shake
+
+    def spy(*a):
+        seen.append(real(*a))
+        return seen[-1]
+
+    cap, _ = _bench_photo("UTO/P-2024", 2665842161638329872, None)
+    C._overlay_shake = spy
+    try:
+        ex = examine(cap)
+    finally:
+        C._overlay_shake = real
+    q = ex.capture_quality
+    assert q["class"] == "blurred" and C.ROUND_BLUR_SHAKE < q["shake"] < E.SHAKE_RATIO, q
+    res = _check(ex, "portrait.overlay", "portrait")
+    assert res.status == "passed" and res.score > 0.6, (res.score, res.threshold)
+    # the smear matched is a long one (the round band alone had failed this genuine page)
+    assert len(seen) == 1 and seen[0] is not None and seen[0][1] < 1.0, seen
+    forged_cap, _ = _bench_photo("UTO/P-2024", SHAKEN_SUBSTITUTE, "portrait_substitution")
+    forged = examine(forged_cap)
+    q = forged.capture_quality
+    assert q["class"] == "blurred" and q["shake"] > C.ROUND_BLUR_SHAKE, q
+    res = _check(forged, "portrait.overlay", "portrait")
+    assert res.status == "failed" and res.score < 0.3, (res.score, res.threshold)
+    assert "shake_matched" in res.finding.evidence
+
+
 def _two_percent_large(hom: np.ndarray, ref_shape: tuple[int, ...]) -> np.ndarray:
     """``hom`` followed by a 2% enlargement about the reference's centre."""
     h, w = ref_shape[:2]
