@@ -1497,6 +1497,54 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
     assert "shake_matched" not in res.finding.evidence
 
 
+def test_a_substitute_shaken_as_a_genuine_page_is_still_caught_with_the_shake_matched():
+    """One shaken phone photo's conditions (7 px, shake ratio about 3) over a genuine passport
+    page and over the same page with its portrait substituted: on both, the pattern past the
+    portrait calls for a long smear, which the genuine page's pattern over the portrait then
+    matches and the substitute's does not."""
+    import random
+
+    from docfraud.compare import checks as C
+    from docfraud.synth.artwork import get_design
+    from docfraud.synth.capture import capture
+    from docfraud.synth.dataset import AS_OF, holder_for
+    from docfraud.synth.forgery import forge, genuine
+
+    design = get_design("UTO/P-2024")
+    rng = random.Random(1)
+    holder = holder_for(design, rng, AS_OF)
+    seed = rng.randrange(2**31)
+    pages = {"genuine": genuine(design, holder, seed)["page"],
+             "forged": forge("portrait_substitution", design, holder, random.Random(2), 0.7,
+                             seed)[0]["page"]}
+    seen, real = [], C._overlay_shake
+
+    def spy(*a):
+        seen.append(real(*a))
+        return seen[-1]
+
+    results = {}
+    C._overlay_shake = spy
+    try:
+        for name, page in pages.items():
+            shot = capture("phone", {"white": page["white"]}, design.dpi, random.Random(127),
+                           None, 1.0).images["white"]
+            ok, buf = cv2.imencode(".jpg", cv2.cvtColor(shot, cv2.COLOR_RGB2BGR),
+                                   [cv2.IMWRITE_JPEG_QUALITY, 92])
+            ex = examine(Capture({"white": cv2.imdecode(buf, cv2.IMREAD_COLOR)}, name=name,
+                                 device="camera"))
+            assert ex.capture_quality["class"] == "blurred", ex.capture_quality
+            results[name] = _check(ex, "portrait.overlay", "portrait")
+    finally:
+        C._overlay_shake = real
+    assert len(seen) == 2 and all(b is not None and b[1] < 1.0 for b in seen), seen
+    assert results["genuine"].status == "passed" and results["genuine"].score > 0.6, \
+        results["genuine"]
+    forged = results["forged"]
+    assert forged.status == "failed" and forged.score < 0.3, forged
+    assert forged.finding.evidence["shake_matched"]["ratio"] < 1.0
+
+
 def _two_percent_large(hom: np.ndarray, ref_shape: tuple[int, ...]) -> np.ndarray:
     """``hom`` followed by a 2% enlargement about the reference's centre."""
     h, w = ref_shape[:2]
