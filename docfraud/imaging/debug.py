@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from docfraud.imaging.mrz import MRZReading
+from docfraud.imaging.segment import TextLine
 
 
 def _colour(p: float, corrected: bool) -> tuple[int, int, int]:
@@ -43,10 +44,11 @@ def cells(reading: MRZReading, raw_band: np.ndarray, grid) -> np.ndarray:  # typ
     out = np.full((big.shape[0] + pad * len(grid), big.shape[1], 3), 255, np.uint8)
     out[:big.shape[0]] = big
     corrected = {(c.line, c.pos) for c in reading.corrections}
-    for ln, (x0, pitch, top, bottom, n) in enumerate(grid):
+    for ln, (x0, pitch, top, bottom, n, k) in enumerate(grid):
+        bounds = TextLine(top, bottom, 0.0, 0.0, x0, pitch, n, k).bounds()
         for i in range(n):
-            a = (int((x0 + i * pitch) * scale), int(top * scale))
-            b = (int((x0 + (i + 1) * pitch) * scale), int(bottom * scale))
+            a = (int(bounds[i] * scale), int(top * scale))
+            b = (int(bounds[i + 1] * scale), int(bottom * scale))
             p = reading.char_confidences[ln][i] if ln < len(reading.char_confidences) else 0.0
             col = _colour(p, (ln, i) in corrected)
             cv2.rectangle(out, a, b, col, 1)

@@ -74,10 +74,10 @@ class RawMRZReading:
     engine: str = "glyph"
     char_height: float = 0.0
     band_image: np.ndarray | None = field(default=None, repr=False, compare=False)
-    grid: tuple[tuple[float, float, float, float, int], ...] = field(default=(), repr=False,
-                                                                    compare=False)
-    """The rectified band (upright) and each line's cells there: (x0, pitch, top, bottom, n),
-    for debug pictures."""
+    grid: tuple[tuple[float, float, float, float, int, float], ...] = field(
+        default=(), repr=False, compare=False)
+    """The rectified band (upright) and each line's cells there: (x0, pitch, top, bottom, n,
+    k) as :class:`~docfraud.imaging.segment.TextLine` has them, for debug pictures."""
 
     @property
     def text(self) -> str:
@@ -162,7 +162,8 @@ def _select_mrz_lines(lines: list[TextLine]) -> list[list[TextLine]]:
 
 
 def _fit_group(ink: np.ndarray, group: list[TextLine], n: int) -> list[TextLine]:
-    """Fit the common cell grid of the lines of one MRZ (same pitch, left-aligned)."""
+    """Fit the common cell grid of the lines of one MRZ (same pitch, left-aligned, and the same
+    change of pitch along them: one slant foreshortens every line alike)."""
     fits = [fit_pitch(ink, ln, n) for ln in group]
     pitches = np.array([f.pitch for f in fits])
     med = float(np.median(pitches))
@@ -170,23 +171,39 @@ def _fit_group(ink: np.ndarray, group: list[TextLine], n: int) -> list[TextLine]
     for ln, f in zip(group, fits):
         if abs(f.pitch - med) > 0.02 * med:
             # refit with the shared pitch: only the offset is free
-            f = _fit_offset(ink, ln, n, med)
+            f = _fit_offset(ink, ln, n, med, f.k)
         out.append(f)
+    ks = sorted({f.k for f in out})
+    if len(ks) > 1:
+        # lines fitted apart may part (a name line's fillers hold its cells loosely: a line
+        # fitted uniform beside one foreshortened read a phantom letter into a valid MRZ):
+        # each line's offset again with each line's change of pitch, the one all fit best
+        tries = [[_offset_fit(ink, ln, n, f.pitch, k) for ln, f in zip(group, out)] for k in ks]
+        out = [t for _, t in min(tries, key=lambda r: sum(c for c, _ in r))]
     return out
 
 
-def _fit_offset(ink: np.ndarray, ln: TextLine, n: int, pitch: float) -> TextLine:
+def _offset_fit(ink: np.ndarray, ln: TextLine, n: int, pitch: float, k: float = 0.0
+                ) -> tuple[float, TextLine]:
+    """The offset of ``n`` cells of ``pitch`` (changing along the line by ``k``) whose
+    boundaries cross the least ink of line ``ln``; that cost (with 2|k| to prefer a uniform
+    pitch) and the fitted line."""
     t, b = int(ln.top), int(np.ceil(ln.bottom))
     prof = ink[max(t, 0) : max(b, t + 1)].mean(axis=0)
     xs = np.arange(len(prof), dtype=np.float32)
     best = (np.inf, ln.left - 0.15 * pitch)
     for dx in np.linspace(-0.3, 0.3, 25):
         x0 = ln.left - 0.15 * pitch + dx * pitch
-        bounds = x0 + pitch * np.arange(n + 1)
+        bounds = TextLine(ln.top, ln.bottom, ln.left, ln.right, x0, pitch, n, k).bounds()
         cost = float(np.interp(bounds, xs, prof, left=0, right=0).sum()) + 0.3 * abs(dx)
         if cost < best[0]:
             best = (cost, x0)
-    return TextLine(ln.top, ln.bottom, ln.left, ln.right, float(best[1]), pitch, n)
+    return best[0] + 2.0 * abs(k), TextLine(ln.top, ln.bottom, ln.left, ln.right,
+                                            float(best[1]), pitch, n, k)
+
+
+def _fit_offset(ink: np.ndarray, ln: TextLine, n: int, pitch: float, k: float = 0.0) -> TextLine:
+    return _offset_fit(ink, ln, n, pitch, k)[1]
 
 
 class MRZReader:
@@ -321,8 +338,8 @@ class MRZReader:
         d = quad[1] - quad[0]
         angle = float(np.degrees(np.arctan2(d[1], d[0])))
         ch = float(np.median([f.cap_height for f in fits])) / (TARGET_CAP / max(cand.band.char_height, 1.0))
-        grid = tuple((float(f.x0), float(f.pitch), float(f.top), float(f.bottom), int(f.n))
-                     for f in fits)
+        grid = tuple((float(f.x0), float(f.pitch), float(f.top), float(f.bottom), int(f.n),
+                      float(f.k)) for f in fits)
         return RawMRZReading(texts, readings, shape, quad, angle, conf, tally, engine, ch,
                              cand.band_img, grid)
 

@@ -23,6 +23,12 @@ CELL = 24
 PITCH_PER_CAP = 0.723 / 0.701
 """OCR-B advance over cap height."""
 LINE_LENGTHS = (30, 36, 44)
+#: The steady changes of pitch along a line that :func:`fit_pitch` tries (``TextLine.k``): up to
+#: a line whose last cells are 1.3 times as wide as its first, or its first as its last.
+PERSPECTIVE_KS = (-0.12, -0.1, -0.08, -0.06, -0.04, -0.02, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12)
+#: How much less ink (boundaries' ink profile, per cell) a changing pitch's boundaries must
+#: cross than the uniform fit's for it to be kept.
+PERSPECTIVE_GAIN = 0.01
 # Ink of an OCR-B glyph spans about 0.15..0.83 of its cell.
 _INK_LEFT = 0.15
 _INK_RIGHT = 0.83
@@ -31,7 +37,10 @@ _INK_RIGHT = 0.83
 @dataclass(frozen=True)
 class TextLine:
     """A text line in band coordinates: rows ``top``..``bottom`` (caps), columns ``left``..``right``
-    (ink extent) and the pitch fit: cell ``i`` spans ``x0 + i*pitch`` .. ``x0 + (i+1)*pitch``."""
+    (ink extent) and the pitch fit: ``n`` cells from ``x0`` to ``x0 + n*pitch``, cell ``i``
+    spanning ``x0 + i*pitch`` .. ``x0 + (i+1)*pitch`` where ``k`` is 0; a line photographed at a
+    slant, which the band's rectification left foreshortened, has a pitch that grows or shrinks
+    steadily along it (``k``, :meth:`bounds`)."""
 
     top: float
     bottom: float
@@ -40,6 +49,21 @@ class TextLine:
     x0: float = 0.0
     pitch: float = 0.0
     n: int = 0
+    k: float = 0.0
+
+    def bounds(self) -> np.ndarray:
+        """The ``n + 1`` cell boundaries: a line's projection, ``x0 + n*pitch*u*(1+k)/(1+k*u)``
+        at ``u = i/n``, whose cells' widths change steadily from ``pitch*(1+k)`` at the start to
+        ``pitch/(1+k)`` at the end (uniform where ``k`` is 0).
+
+        >>> TextLine(0, 10, 0, 100, x0=5.0, pitch=10.0, n=4).bounds().tolist()
+        [5.0, 15.0, 25.0, 35.0, 45.0]
+        >>> b = TextLine(0, 10, 0, 100, x0=5.0, pitch=10.0, n=4, k=-0.1).bounds()
+        >>> round(float(b[0]), 3), round(float(b[-1]), 3), bool(b[1] - b[0] < b[-1] - b[-2])
+        (5.0, 45.0, True)
+        """
+        u = np.arange(self.n + 1, dtype=np.float64) / max(self.n, 1)
+        return self.x0 + self.n * self.pitch * u * (1 + self.k) / (1 + self.k * u)
 
     @property
     def cap_height(self) -> float:
@@ -150,7 +174,11 @@ def fit_pitch(ink: np.ndarray, line: TextLine, n: int) -> TextLine:
 
     Start from the ink extent, then search a small grid of pitch and offset for the cell
     boundaries that cross the least ink (the gaps between glyphs). Robust to touching glyphs
-    (a few boundaries with ink cost little) and broken glyphs (the extent dominates).
+    (a few boundaries with ink cost little) and broken glyphs (the extent dominates). Then a
+    steady change of pitch along the line (``k``, :meth:`TextLine.bounds`), kept only where its
+    boundaries cross clearly less ink: a phone's slant that the band's rectification left
+    (pitches from 24 to 29 px along one line of a generated photo, whose uniform cells fell
+    between two characters by the ninth, and the reading lost one).
     """
     width = line.right - line.left
     p0 = width / (n - 1 + _INK_RIGHT - _INK_LEFT)
@@ -171,8 +199,27 @@ def fit_pitch(ink: np.ndarray, line: TextLine, n: int) -> TextLine:
             cost += 0.3 * abs(dx) + 2.0 * abs(dp)
             if cost < best[0]:
                 best = (cost, p, x0)
-    _, p, x0 = best
-    return TextLine(line.top, line.bottom, line.left, line.right, float(x0), float(p), n)
+    cost0, p, x0 = best
+    fit = TextLine(line.top, line.bottom, line.left, line.right, float(x0), float(p), n)
+    # the same cost for every change of pitch, offset and mean pitch about the uniform fit's
+    # at once: boundaries (combinations, n + 1)
+    k, dx, dp = (a.ravel() for a in np.meshgrid(np.asarray(PERSPECTIVE_KS), np.linspace(-0.15, 0.15, 7),
+                                                 np.linspace(-0.02, 0.02, 5), indexing="ij"))
+    pp = p * (1 + dp)
+    xx0 = x0 + dx * p
+    u = np.arange(n + 1, dtype=np.float64) / n
+    bounds = xx0[:, None] + n * pp[:, None] * u * (1 + k[:, None]) / (1 + k[:, None] * u)
+    cost = np.interp(bounds.ravel(), xs, prof, left=0, right=0).reshape(bounds.shape).sum(axis=1)
+    cum = np.concatenate([[0.0], np.cumsum(prof, dtype=np.float64)])
+    below = np.clip(np.ceil(bounds[:, 0] - 0.1 * pp), 0, len(prof)).astype(int)
+    above = np.clip(np.floor(bounds[:, -1] + 0.1 * pp) + 1, 0, len(prof)).astype(int)
+    cost += 0.5 * (cum[below] + cum[-1] - cum[above]) / np.maximum(pp, 1)
+    cost += 0.3 * np.abs(dx) + 2.0 * np.abs(dp) + 2.0 * np.abs(k)
+    i = int(np.argmin(cost))
+    if cost[i] < cost0 - PERSPECTIVE_GAIN * n:
+        return TextLine(line.top, line.bottom, line.left, line.right, float(xx0[i]), float(pp[i]),
+                        n, float(k[i]))
+    return fit
 
 
 def extract_cells(ink: np.ndarray, line: TextLine, shifts: np.ndarray | None = None) -> np.ndarray:
@@ -185,6 +232,7 @@ def extract_cells(ink: np.ndarray, line: TextLine, shifts: np.ndarray | None = N
     """
     sy = NORM_CAP / max(line.cap_height, 1e-3)
     sx = NORM_CAP * PITCH_PER_CAP / max(line.pitch, 1e-3)
+    bounds = line.bounds()
     src = ink
     smin = min(sx, sy)
     if smin < 0.75:  # anti-alias before a large reduction
@@ -195,9 +243,11 @@ def extract_cells(ink: np.ndarray, line: TextLine, shifts: np.ndarray | None = N
     cy = line.y_center
     c = (CELL - 1) / 2.0
     for i in range(n):
-        cx = line.x0 + (i + 0.5) * line.pitch
+        pitch = float(bounds[i + 1] - bounds[i])  # the cell's own, on a foreshortened line
+        sx = NORM_CAP * PITCH_PER_CAP / max(pitch, 1e-3)
+        cx = 0.5 * float(bounds[i] + bounds[i + 1])
         if shifts is not None:
-            cx += float(shifts[i]) * line.pitch
+            cx += float(shifts[i]) * pitch
         # out(u, v) = src(cx + (u - c)/sx, cy + (v - c)/sy)
         m = np.array([[1 / sx, 0, cx - c / sx], [0, 1 / sy, cy - c / sy]], np.float32)
         out[i] = cv2.warpAffine(

@@ -103,6 +103,58 @@ def test_segmentation_on_rendering() -> None:
         assert abs(f.x0 - lay.x0) < 0.2 * lay.pitch
 
 
+def _foreshortened(img: np.ndarray, squeeze: float) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` seen at a slant: its left edge ``squeeze`` shorter than its right (the left
+    farther away), on a dark table; and the homography."""
+    h, w = img.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[150, 150 + squeeze * h / 2], [w + 150, 150], [w + 150, h + 150],
+                      [150, 150 + h - squeeze * h / 2]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    canvas = np.full((h + 300, w + 300) + img.shape[2:], 40, np.uint8)
+    return cv2.warpPerspective(img, m, (w + 300, h + 300), dst=canvas,
+                               borderMode=cv2.BORDER_TRANSPARENT), m
+
+
+@pytest.mark.parametrize("squeeze", [0.15, 0.3])
+def test_a_page_photographed_at_a_slant_is_read(reader, squeeze: float) -> None:
+    """A slant the band's rectification leaves foreshortens the MRZ: its pitch grows along the
+    lines (by 14% on the lines of the lighter slant here). Uniform cells drift off the
+    characters (before session 21 both pages lost or doubled characters); cells whose width
+    changes steadily along the line, one change for every line, read them exactly."""
+    warped, _ = _foreshortened(make_document(SAMPLE_TD3, cap=16, seed=3), squeeze)
+    r = read_raw_mrz(warped, reader)
+    assert r is not None and list(r.lines) == list(SAMPLE_TD3), r and r.lines
+
+
+def test_cells_follow_a_pitch_that_grows_along_the_line() -> None:
+    """fit_pitch on a rendered MRZ foreshortened along its lines (its pitch growing by 18%
+    from the first character to the last): the fit's change of pitch (``k`` < 0: cells widen
+    to the right) puts every character's centre in its own cell, which cells of one width
+    between the same ends do not; the lines of one MRZ share it (``_fit_group``)."""
+    from docfraud.imaging.reader import _fit_group
+
+    img, lay = render_mrz_layout(TD3, cap_height=20)
+    h, w = img.shape[:2]
+    k = -0.08
+    v = np.arange(w, dtype=np.float32) / w
+    src_x = np.tile(w * v / (1 + k - k * v), (h, 1)).astype(np.float32)
+    src_y = np.repeat(np.arange(h, dtype=np.float32)[:, None], w, axis=1)
+    band = cv2.remap(img, src_x, src_y, cv2.INTER_LINEAR, borderValue=255)
+    ink = ink_map(band, 20)
+    lines = find_lines(ink)
+    assert len(lines) == 2
+    fits = _fit_group(ink, lines, 44)
+    assert len({f.k for f in fits}) == 1 and fits[0].k < 0, [f.k for f in fits]
+    u = (lay.x0 + (np.arange(44) + 0.5) * lay.pitch) / w
+    cx = w * u * (1 + k) / (1 + k * u)  # where each character's centre went
+    for f in fits:
+        b = f.bounds()
+        assert np.all((cx > b[:-1]) & (cx < b[1:])), np.round(cx - b[:-1], 1)
+        uniform = b[0] + (b[-1] - b[0]) / 44 * np.arange(45)
+        assert not np.all((cx > uniform[:-1]) & (cx < uniform[1:]))
+
+
 @pytest.mark.parametrize("cap", [6, 9, 14, 30])
 def test_recognition_on_renderings(cap: int) -> None:
     model = load_glyph_model()
