@@ -1453,7 +1453,8 @@ def test_a_photo_laid_over_the_portrait_s_pattern_is_seen_on_blurred_photos():
 SHAKEN_SUBSTITUTE = 5043317446976003441
 
 
-def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_matched():
+def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_matched(
+        monkeypatch):
     """On a blurred photo shaken along one direction whose pattern, where it runs on past the
     portrait (the document's own print whatever photograph was laid in), does not match the
     specimen's unsmeared, portrait.overlay gives the specimen's pattern the smear that matches
@@ -1469,12 +1470,8 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
         seen.append(real(*a))
         return seen[-1]
 
-    cap, _ = _bench_photo("UTO/P-2024", 2665842161638329872, None)
-    C._overlay_shake = spy
-    try:
-        ex = examine(cap)
-    finally:
-        C._overlay_shake = real
+    monkeypatch.setattr(C, "_overlay_shake", spy)
+    ex = examine(_bench_photo("UTO/P-2024", 2665842161638329872, None)[0])
     q = ex.capture_quality
     assert q["class"] == "blurred" and C.ROUND_BLUR_SHAKE < q["shake"] < E.SHAKE_RATIO, q
     res = _check(ex, "portrait.overlay", "portrait")
@@ -1483,12 +1480,7 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
     assert len(seen) == 1 and seen[0] is not None and seen[0][1] < 1.0, seen
     # a substitute shaken by 4 px: the pattern past its portrait matched unsmeared, so none
     # is given (a smear would favour what any portrait shares at a coarse scale)
-    forged_cap, _ = _bench_photo("UTO/P-2024", SHAKEN_SUBSTITUTE, "portrait_substitution")
-    C._overlay_shake = spy
-    try:
-        forged = examine(forged_cap)
-    finally:
-        C._overlay_shake = real
+    forged = examine(_bench_photo("UTO/P-2024", SHAKEN_SUBSTITUTE, "portrait_substitution")[0])
     q = forged.capture_quality
     assert q["class"] == "blurred" and q["shake"] > C.ROUND_BLUR_SHAKE, q
     assert len(seen) == 2 and seen[1] is None, seen
@@ -1497,7 +1489,8 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
     assert "shake_matched" not in res.finding.evidence
 
 
-def test_a_substitute_shaken_as_a_genuine_page_is_still_caught_with_the_shake_matched():
+def test_a_substitute_shaken_as_a_genuine_page_is_still_caught_with_the_shake_matched(
+        monkeypatch):
     """One shaken phone photo's conditions (7 px, shake ratio about 3) over a genuine passport
     page and over the same page with its portrait substituted: on both, the pattern past the
     portrait calls for a long smear, which the genuine page's pattern over the portrait then
@@ -1524,19 +1517,16 @@ def test_a_substitute_shaken_as_a_genuine_page_is_still_caught_with_the_shake_ma
         return seen[-1]
 
     results = {}
-    C._overlay_shake = spy
-    try:
-        for name, page in pages.items():
-            shot = capture("phone", {"white": page["white"]}, design.dpi, random.Random(127),
-                           None, 1.0).images["white"]
-            ok, buf = cv2.imencode(".jpg", cv2.cvtColor(shot, cv2.COLOR_RGB2BGR),
-                                   [cv2.IMWRITE_JPEG_QUALITY, 92])
-            ex = examine(Capture({"white": cv2.imdecode(buf, cv2.IMREAD_COLOR)}, name=name,
-                                 device="camera"))
-            assert ex.capture_quality["class"] == "blurred", ex.capture_quality
-            results[name] = _check(ex, "portrait.overlay", "portrait")
-    finally:
-        C._overlay_shake = real
+    monkeypatch.setattr(C, "_overlay_shake", spy)
+    for name, page in pages.items():
+        shot = capture("phone", {"white": page["white"]}, design.dpi, random.Random(127),
+                       None, 1.0).images["white"]
+        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(shot, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_JPEG_QUALITY, 92])
+        ex = examine(Capture({"white": cv2.imdecode(buf, cv2.IMREAD_COLOR)}, name=name,
+                             device="camera"))
+        assert ex.capture_quality["class"] == "blurred", ex.capture_quality
+        results[name] = _check(ex, "portrait.overlay", "portrait")
     assert len(seen) == 2 and all(b is not None and b[1] < 1.0 for b in seen), seen
     assert results["genuine"].status == "passed" and results["genuine"].score > 0.6, \
         results["genuine"]
