@@ -2220,7 +2220,8 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
     return out
 
 
-#: The smears portrait.overlay tries on a shaken photo (SHAKEN class, :func:`_overlay_shake`):
+#: The smears portrait.overlay tries on a blurred photo shaken along one direction (shake
+#: ratio past ROUND_BLUR_SHAKE, :func:`_overlay_shake`):
 #: none, round ones, and long ones (a third as wide as long) at six angles; sigmas in pixels of
 #: the specimen's image (300 dpi: a phone's shake of 4 to 7 px at 200 dpi is a box of 6 to 10
 #: px here, of sigma 1.7 to 3).

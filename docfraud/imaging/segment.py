@@ -203,7 +203,8 @@ def fit_pitch(ink: np.ndarray, line: TextLine, n: int) -> TextLine:
     fit = TextLine(line.top, line.bottom, line.left, line.right, float(x0), float(p), n)
     # the same cost for every change of pitch, offset and mean pitch about the uniform fit's
     # at once: boundaries (combinations, n + 1)
-    k, dx, dp = (a.ravel() for a in np.meshgrid(np.asarray(PERSPECTIVE_KS), np.linspace(-0.15, 0.15, 7),
+    k, dx, dp = (a.ravel() for a in np.meshgrid(np.asarray(PERSPECTIVE_KS),
+                                                 np.linspace(-0.15, 0.15, 7),
                                                  np.linspace(-0.02, 0.02, 5), indexing="ij"))
     pp = p * (1 + dp)
     xx0 = x0 + dx * p
@@ -217,8 +218,8 @@ def fit_pitch(ink: np.ndarray, line: TextLine, n: int) -> TextLine:
     cost += 0.3 * np.abs(dx) + 2.0 * np.abs(dp) + 2.0 * np.abs(k)
     i = int(np.argmin(cost))
     if cost[i] < cost0 - PERSPECTIVE_GAIN * n:
-        return TextLine(line.top, line.bottom, line.left, line.right, float(xx0[i]), float(pp[i]),
-                        n, float(k[i]))
+        return TextLine(line.top, line.bottom, line.left, line.right, float(xx0[i]),
+                        float(pp[i]), n, float(k[i]))
     return fit
 
 
