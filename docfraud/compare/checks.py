@@ -1223,16 +1223,15 @@ def _viz_name(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int,
         share = read_px / max(ink_box[2] - ink_box[0], 1)
         if share < NAME_READ_SHARE:
             return not_run(ctx, "viz.name", zone,
-                           f"Tesseract read {text.strip()!r} off {share:.0%} of the blurred "
-                           f"line only: compare {zone.label} with the MRZ's {want!r} by eye")
+                           f"Tesseract read a name off {share:.0%} of the blurred line only: "
+                           f"compare {zone.label} with the MRZ's by eye")
     doubt = uncertain_in(ctx.mrz, zone.mrz_field)
     if res.status == "failed" and doubt:
         # the MRZ's own reading of the name is in doubt: the disagreement may be the MRZ
         # reader's, so it is not counted; the examiner compares the two by eye
         return not_run(ctx, "viz.name", zone,
-                       f"{zone.label} reads {text.strip()!r}, the MRZ {want!r}, but the MRZ's "
-                       f"name was read uncertainly ({', '.join(doubt)}: MRZ602): compare "
-                       "them by eye")
+                       f"{zone.label} reads otherwise than the MRZ, but the MRZ's name was "
+                       f"read uncertainly ({', '.join(doubt)}: MRZ602): compare them by eye")
     return res
 
 
@@ -1353,8 +1352,8 @@ def _name_fits_reading(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, fo
                                 f"the MRZ's name at {peaks['mrz']:.2f})")
         return res
     return not_run(ctx, "viz.name", zone,
-                   f"Tesseract read {read!r} off the blurred print, which fits it no better "
-                   f"than the MRZ's {want!r} ({peaks['read']:.2f} against {peaks['mrz']:.2f}): "
+                   f"Tesseract read another name off the blurred print, which fits it no "
+                   f"better than the MRZ's ({peaks['read']:.2f} against {peaks['mrz']:.2f}): "
                    "compare them by eye")
 
 
@@ -1488,7 +1487,7 @@ def _viz_text(ctx: Context, zone: Zone, cg: np.ndarray, rendered: np.ndarray,
         read = _read(ctx.ocr, line, FIELD_CHARS) if line is not None else ""
         if same_text(read, want):
             res.status, res.finding = "passed", None
-            res.reason = f"the print was read as {read.strip()!r} (Tesseract)"
+            res.reason = "Tesseract read the print as the MRZ gives it"
         elif res.finding is not None:
             res.finding.evidence["read"] = read.strip()
     out.append(res)
@@ -1567,8 +1566,8 @@ def _viz_read(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, want: str,
     read = _read(ctx.ocr, line, FIELD_CHARS) if line is not None else ""
     reading = aligned_reading(read, want)
     if reading is None:
-        return not_run(ctx, "viz.read", zone, f"Tesseract's reading {read.strip()!r} does not "
-                                              f"line up with {want!r}")
+        return not_run(ctx, "viz.read", zone, "Tesseract's reading does not line up with the "
+                                              "text the MRZ gives, character for character")
     gain, at, got = read_gain(reading, want, scores)
     res = result(ctx, "viz.read", zone, round(gain, 6),
                  message=f"{zone.label} reads {reading!r} where the MRZ gives {want!r}, and "
@@ -1576,8 +1575,11 @@ def _viz_read(ctx: Context, zone: Zone, cg: np.ndarray, stroke: int, want: str,
                          f"{want[at or 0]!r}",
                  evidence={"expected": want, "read": reading, "position": at,
                            "looks_like": got})
-    if res.finding is None:
-        res.reason = f"read as {reading!r} (Tesseract)"
+    if res.finding is None:  # (no personal data in a reason: reports redact findings only)
+        n = sum(a != b for a, b in zip(reading, want))
+        res.reason = (f"Tesseract read {n} character{'s' if n != 1 else ''} otherwise; the "
+                      "print does not look more like them" if n else
+                      "Tesseract read the print as the MRZ gives it")
     return res
 
 
