@@ -2195,7 +2195,7 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
                                                                  "portrait.seam_mm")]
     lo, hi = OVERLAY_BANDS["sharp"] if ctx.sharp else \
         OVERLAY_BANDS.get(ctx.quality, OVERLAY_BANDS["blurred"])
-    ref_in = M.gray(ctx.ref["white"]).astype(np.float32)
+    ref_in = M.gray(ctx.ref["white"][iy0:iy1, ix0:ix1]).astype(np.float32)
     evidence: dict[str, Any] = {}
     if ctx.quality == "blurred" and ctx.shake > ROUND_BLUR_SHAKE:
         # a shake's smear, matched where the pattern runs on past the portrait (the document's
@@ -2205,11 +2205,11 @@ def check_portrait(ctx: Context, zone: Zone) -> list[CheckResult]:
         if blur is not None:
             m = int(math.ceil(3 * blur[0])) + 1
             y0, x0 = max(iy0 - m, 0), max(ix0 - m, 0)
-            ref_in = ref_in.copy()
-            ref_in[y0:iy1 + m, x0:ix1 + m] = apply_blur(ref_in[y0:iy1 + m, x0:ix1 + m], blur)
+            around = M.gray(ctx.ref["white"][y0:iy1 + m, x0:ix1 + m]).astype(np.float32)
+            ref_in = apply_blur(around, blur)[iy0 - y0:iy1 - y0, ix0 - x0:ix1 - x0]
             evidence["shake_matched"] = {"sigma_px": blur[0], "ratio": blur[1],
                                          "angle_deg": blur[2]}
-    r = _bandpass(ref_in[iy0:iy1, ix0:ix1], lo, hi)
+    r = _bandpass(ref_in, lo, hi)
     c = _bandpass(M.gray(ctx.cap["white"][iy0:iy1, ix0:ix1]), lo, hi)
     score = M.best_shift_similarity(r, c, reach=2)
     out.append(result(ctx, "portrait.overlay", zone, score,
