@@ -54,6 +54,41 @@ def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    if isinstance(v, (list, tuple)):
+        shown = ", ".join(_value(x) for x in v[:6])
+        return f"[{shown}{', …' if len(v) > 6 else ''}]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_value(x)}" for k, x in list(v.items())[:6]) + "}"
+    return str(v)
+
+
+def evidence_text(ev: dict[str, Any]) -> str:
+    """A finding's evidence in a line a person reads: the measured value against what it was
+    held to first ("0.133, at least 0.586 (calibrated)"), then the rest of it.
+
+    >>> evidence_text({"measured": 7.0, "threshold": 2.0, "direction": "max",
+    ...                "calibrated": False, "zone": "portrait_uv"})
+    '7, at most 2 (default)'
+    >>> evidence_text({"printed": "3", "computed": "5"})
+    'printed 3 · computed 5'
+    """
+    ev = dict(ev)
+    head = ""
+    if "measured" in ev and "threshold" in ev:
+        bound = {"min": "at least", "max": "at most"}.get(ev.pop("direction", ""), "held to")
+        cal = ev.pop("calibrated", None)
+        head = (f"{_value(ev.pop('measured'))}, {bound} {_value(ev.pop('threshold'))}"
+                + ("" if cal is None else " (calibrated)" if cal else " (default)"))
+    ev.pop("zone", None)  # the table's "where" column
+    rest = " · ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in ev.items())
+    return " · ".join(p for p in (head, rest) if p)
+
+
 def _mrz_html(ex: Examination, secrets: list[str] | None) -> str:
     r = ex.reading
     if r is None:
@@ -124,10 +159,11 @@ def to_html(ex: Examination, *, redact: bool = False) -> str:
     fs = sorted(data["findings"], key=lambda f: order[f["severity"]])
     if fs:
         parts.append("<table><tr><th>code</th><th>severity</th><th>where</th><th>what</th>"
-                     "<th>look at</th></tr>" + "".join(
+                     "<th>evidence</th><th>look at</th></tr>" + "".join(
                          f"<tr><td><a href='{FINDINGS_DOC}#{f['code'].lower()}'>{_e(f['code'])}"
                          f"</a></td><td class='{f['severity']}'>{f['severity']}</td>"
                          f"<td>{_e(f['field'] or '')}</td><td>{_e(f['message'])}</td>"
+                         f"<td class='meta'>{_e(evidence_text(f['evidence']))}</td>"
                          f"<td>{_e(f['look_at'])}</td></tr>" for f in fs) + "</table>")
     else:
         parts.append("<p>None.</p>")

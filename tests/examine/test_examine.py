@@ -537,6 +537,8 @@ def test_a_portrait_laid_in_with_its_own_piece_of_the_pattern_is_found(genuine_r
     # the HTML report shows those strips close up, beside the specimen's
     page = to_html(ex)
     assert "close up where portrait.seam_mm failed (POR002)" in page
+    # the findings table gives the evidence: what was measured against what it was held to
+    assert f"<td class='meta'>{res.score:.3g}, at most {res.threshold:.3g} (" in page
     assert page.count("<figcaption>difference</figcaption>") >= 2
     # a blurred photo of it keeps too little of the pattern to place: not run, not passed
     from docfraud.examine.capture import Capture
