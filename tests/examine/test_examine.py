@@ -994,9 +994,10 @@ def test_an_mrz_character_pasted_in_off_its_place_is_found(genuine_reader):
     assert max(xs) - min(xs) < 3 and abs((min(xs) + max(xs)) / 2 - (5 + 7.5 * 2.54)) < 1.5
 
 
-def _zero_of_2017(pages, design, holder) -> tuple[int, int, int, int]:
+def _zero_of_2017(pages, design, holder, glyph: int = 6) -> tuple[int, int, int, int]:
     """Where seed 5's holder's birth date (10 JUL 2017) prints the 0 of 2017, its seventh
-    glyph: left, right, top and bottom in page pixels, from the field's ink."""
+    glyph (or another ``glyph``, counted from 0): left, right, top and bottom in page pixels,
+    from the field's ink."""
     from docfraud.specimens.library import Library
 
     z = next(z for z in Library().get(design.id).zones if z.id == "birth_date")
@@ -1008,8 +1009,8 @@ def _zero_of_2017(pages, design, holder) -> tuple[int, int, int, int]:
     starts = np.flatnonzero(cols[1:] & ~cols[:-1]) + 1
     ends = np.flatnonzero(~cols[1:] & cols[:-1]) + 1
     assert holder.value("birth_date", "DD MMM YYYY") == "10 JUL 2017"
-    rows = np.flatnonzero((g[:, starts[6]:ends[6]] < 100).any(axis=1))
-    return (x0 + int(starts[6]), x0 + int(ends[6]), y0 + int(rows.min()),
+    rows = np.flatnonzero((g[:, starts[glyph]:ends[glyph]] < 100).any(axis=1))
+    return (x0 + int(starts[glyph]), x0 + int(ends[glyph]), y0 + int(rows.min()),
             y0 + int(rows.max()) + 1)
 
 
@@ -1047,6 +1048,40 @@ def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
     assert ex.capture_quality["class"] in ("blurred", "very_blurred")
     res = _check(ex, "viz.glyphs", "birth_date")
     assert res.status == "not_run" and "blurred" in res.reason
+
+
+def test_a_1_made_a_4_with_a_pen_is_found_on_a_blurred_photo(genuine_reader):
+    """A pen's 4 drawn over the 1 of 2017 (a diagonal and a bar, nothing erased), photographed
+    blurred: viz.strokes does not run on a blurred photo, but the blur keeps the pen's ink,
+    which the 1's glyph does not account for (viz.inkmass, VIZ004, marking its cell). The
+    genuine date photographed as blurred passes."""
+    from docfraud.examine.capture import Capture
+
+    def soft(cap):
+        return Capture({"white": cv2.GaussianBlur(cap.white, (0, 0), 2.0)}, name="soft",
+                       device="camera")
+
+    ex = examine(soft(_reader_capture("UTO/P-2024")))
+    assert ex.capture_quality["class"] in ("blurred", "very_blurred")
+    assert _check(ex, "viz.inkmass", "birth_date").status == "passed"
+
+    def four(pages, design, holder, seed):
+        left, right, top, bottom = _zero_of_2017(pages, design, holder, glyph=7)
+        h, ink = bottom - top, (30, 30, 45)
+        corner = (left - int(0.35 * h), top + int(0.68 * h))
+        cv2.line(pages["white"], (right - 2, top + 1), corner, ink, 3, cv2.LINE_AA)
+        cv2.line(pages["white"], corner, (right + int(0.2 * h), corner[1]), ink, 3,
+                 cv2.LINE_AA)
+
+    ex = examine(soft(_edited_reader_capture("UTO/P-2024", four)))
+    assert _check(ex, "viz.strokes", "birth_date").status == "not_run"
+    res = _check(ex, "viz.inkmass", "birth_date")
+    assert res.status == "failed" and res.finding.code == "VIZ004", (res.score, res.threshold)
+    assert res.finding.evidence["position"] == 9  # the 1 of 2017
+    xs = [x for x, _ in res.finding.region]
+    assert max(xs) - min(xs) < 3
+    # a sharp capture has viz.strokes for it: viz.inkmass is for blurred photos alone
+    assert not [c for c in genuine_reader.checks if c.check == "viz.inkmass"]
 
 
 def test_an_8_drawn_over_a_0_is_found(genuine_reader):
