@@ -447,7 +447,8 @@ _register("VIZ004", "A character of a visual-zone field reshaped by hand", "erro
           "roughened.",
           "One character of a date or number fits its own glyph in the field's font worse, "
           "against the other characters printed with it, than on genuine documents, or has ink "
-          "where its glyph leaves the paper clean (an 8's waist across a 0's counter): a digit "
+          "where its glyph leaves the paper clean (an 8's waist across a 0's counter), or, on a "
+          "blurred photo, carries more ink than its glyph accounts for (a 1 made a 4): a digit "
           "changed by adding or removing strokes.")
 
 _register("VIZ005", "Date of issue does not fit the expiry date", "error", "rule",
