@@ -590,9 +590,14 @@ def text_line_image(gray: np.ndarray, stroke_px: int = 9) -> np.ndarray | None:
     x0 = max(min(s[0] for s in keep) - 3, 0)
     x1 = min(max(s[0] + s[2] for s in keep) + 3, gray.shape[1])
     # room above the capitals for diacritics (the dots of Ü, the ring of Å), below for
-    # descenders
-    text_h = max(s[3] for s in keep)
-    y0 = max(min(s[1] for s in keep) - int(0.45 * text_h), 0)
+    # descenders, measured from the capitals themselves: a line's É stands taller than its
+    # capitals, and room taken above its accent took in the label printed above the field
+    # (a scan's JOSÉ LUIS read 'JS WS' under the label's cut-off letters)
+    tall = max(s[3] for s in keep)
+    whole = [s for s in keep if s[3] >= 0.6 * tall]
+    cap_top = int(np.median([s[1] for s in whole]))
+    text_h = max(int(np.median([s[1] + s[3] for s in whole])) - cap_top, 1)
+    y0 = max(cap_top - int(0.45 * text_h), 0)
     y1 = min(max(s[1] + s[3] for s in keep) + int(0.25 * text_h), gray.shape[0])
     line = tm[y0:y1, x0:x1]
     top = max(float(np.percentile(line, 99.5)), 1.0)

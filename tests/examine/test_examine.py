@@ -1050,6 +1050,19 @@ def test_a_digit_made_another_with_a_pen_is_found(genuine_reader):
     assert res.status == "not_run" and "blurred" in res.reason
 
 
+def test_a_name_with_an_accent_is_read_without_the_label_above_it():
+    """A genuine card's given names JOSÉ LUIS, scanned (held-out seed 17300, session 22): the
+    É stands taller than the capitals, and the line given to Tesseract had taken room above
+    its accent, the label's cut-off letters with it, and read 'JS WS' (a false alarm). The
+    line's room is measured from its capitals: read JOSE LUIS, passed."""
+    front, _ = _bench_photo("ZZA/ID-2023", 9137872525184521724, None, side="front",
+                            kind="scan")
+    back, _ = _bench_photo("ZZA/ID-2023", 9137872525184521724, None, side="back", kind="scan")
+    ex = examine_document([front, back])[0]
+    res = _check(ex, "viz.name", "given_names")
+    assert res.status == "passed" and res.score == 1.0, res
+
+
 def test_a_1_made_a_4_with_a_pen_is_found_on_a_blurred_photo(genuine_reader):
     """A pen's 4 drawn over the 1 of 2017 (a diagonal and a bar, nothing erased), photographed
     blurred: viz.strokes does not run on a blurred photo, but the blur keeps the pen's ink,
