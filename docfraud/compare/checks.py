@@ -1019,12 +1019,8 @@ def _check_viz_field(ctx: Context, zone: Zone, why: str | None) -> list[CheckRes
                                      f"{-fit:.2f} worse than the field's others do (strokes "
                                      "added or removed?)",
                              evidence={"expected": want, "position": at})
-                if res.finding is not None and at is not None:
-                    # the character's cell on the page (mm): the crop starts 0.5 mm out
-                    bx, _, _, _ = ctx.box(zone, 0.5)
-                    a, b = spans[at]
-                    _, zy, _, zh = zone.bbox_mm
-                    res.finding.region = _rect(((bx + a) / ctx.k, zy), ((bx + b) / ctx.k, zy + zh))
+                if at is not None:
+                    _mark_cell(ctx, zone, res, spans[at])
                 out.append(res)
                 out.append(_viz_strokes(ctx, zone, added, spans, want))
     out.append(_viz_background(ctx, zone))
@@ -1037,6 +1033,16 @@ def _check_viz_field(ctx: Context, zone: Zone, why: str | None) -> list[CheckRes
                           message=f"the ink of {zone.label} differs from the specimen's "
                                   f"(CIEDE2000 {de:.1f})"))
     return out
+
+
+def _mark_cell(ctx: Context, zone: Zone, res: CheckResult, span: tuple[float, float]) -> None:
+    """Where ``res`` failed, its finding marks one character's cell on the page (mm), ``span``
+    its pixels in the field's crop (which starts 0.5 mm out)."""
+    if res.finding is None:
+        return
+    bx, _, _, _ = ctx.box(zone, 0.5)
+    _, zy, _, zh = zone.bbox_mm
+    res.finding.region = _rect(((bx + span[0]) / ctx.k, zy), ((bx + span[1]) / ctx.k, zy + zh))
 
 
 def _viz_strokes(ctx: Context, zone: Zone, added: list[tuple[int, float]],
@@ -1054,11 +1060,7 @@ def _viz_strokes(ctx: Context, zone: Zone, added: list[tuple[int, float]],
                          f"ink off its glyph ({v - mid:.2f} of its own more than the field's "
                          "others): strokes added?",
                  evidence={"expected": want, "position": at, "median": round(mid, 4)})
-    if res.finding is not None:
-        bx, _, _, _ = ctx.box(zone, 0.5)
-        a, b = spans[at]
-        _, zy, _, zh = zone.bbox_mm
-        res.finding.region = _rect(((bx + a) / ctx.k, zy), ((bx + b) / ctx.k, zy + zh))
+    _mark_cell(ctx, zone, res, spans[at])
     return res
 
 
@@ -1151,11 +1153,7 @@ def _viz_inkmass(ctx: Context, zone: Zone, cg: np.ndarray, want: str,
                          f"carries more ink than its glyph ({v - mid:.2f} of a character's "
                          "more than the field's others): strokes added?",
                  evidence={"expected": want, "position": at, "median": round(mid, 4)})
-    if res.finding is not None:
-        bx, _, _, _ = ctx.box(zone, 0.5)
-        a, b = spans[at]
-        _, zy, _, zh = zone.bbox_mm
-        res.finding.region = _rect(((bx + a) / ctx.k, zy), ((bx + b) / ctx.k, zy + zh))
+    _mark_cell(ctx, zone, res, spans[at])
     return res
 
 
