@@ -365,6 +365,16 @@ _register("BKG005", "Print softer than the document's edge", "error", "compariso
           "document's cut edge in the same capture, beyond what genuine captures show: the "
           "capture's blur cannot explain it, so the print itself is soft.")
 
+_register("BKG006", "MRZ ink paler than genuine print", "error", "comparison",
+          "reference specimen",
+          "Compare the MRZ's black with a genuine document's under the same light: a greyish "
+          "black on greyish paper marks a counterfeit printed on an office printer; a faded, "
+          "washed or sun-bleached document shows the same, and so may a photo exposed far "
+          "brighter or darker than usual (retake it).",
+          "Fitted with OCR-B glyphs blurred as the capture blurs them, the MRZ's ink takes a "
+          "smaller share of the paper's light than on genuine captures: the print's contrast is "
+          "compressed, as a reprint from a scan or photograph compresses it.")
+
 # MICxxx: microprint
 _register("MIC001", "Microprint degraded", "error", "comparison", "reference specimen",
           "Read the microprint with a loupe: a reprint turns it into a blurred line.",

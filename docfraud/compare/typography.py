@@ -47,6 +47,8 @@ class LineTypography:
     char_offset_x_mm: float = float("nan")  # its cell's middle, across the crop
     blur_mm: float = float("nan")  # the Gaussian blur (sigma) of the print as captured
     blur_fit: float = float("nan")  # how well OCR-B blurred by it fits the print (R squared)
+    ink_depth: float = float("nan")  # the share of the paper's light the ink takes (0..1)
+    paper_level: float = float("nan")  # the paper's grey level under the line, as fitted
 
 
 @lru_cache(maxsize=64)
@@ -267,35 +269,46 @@ def measure_line(gray: np.ndarray, text: str, dpi: float,
         j = int(np.argmax(dist))
         off, off_at = float(dist[j] / k), int(pos[j])
         off_x = float((first_x + off_at * pitch) / k)
-    fit = glyph_blur(gray, pasted) if blur else (float("nan"), float("nan"))
+    fit = glyph_blur(gray, pasted) if blur else BlurFit()
     return LineTypography(
         text=text, pitch_mm=float(pitch / k), cap_height_mm=float(cap / k), baseline_rms_mm=float(rms / k),
         slope_deg=float(np.degrees(np.arctan(slope))), left_mm=float(glyphs[first][0] / k),
         baseline_mm=float(slope * first_x + icpt) / k,
         glyph_score=float(np.mean(scores)) if scores else float("nan"), glyphs=len(scores),
         char_offset_mm=off, char_offset_at=off_at, char_offset_x_mm=off_x,
-        blur_mm=fit[0] / k, blur_fit=fit[1])
+        blur_mm=fit.sigma / k, blur_fit=fit.r2, ink_depth=fit.depth, paper_level=fit.paper)
 
 
-def glyph_blur(gray: np.ndarray, pasted: list[tuple[np.ndarray, float, float]]
-               ) -> tuple[float, float]:
+@dataclass(frozen=True)
+class BlurFit:
+    """Sharp OCR-B glyphs blurred to fit a captured line (:func:`glyph_blur`)."""
+    sigma: float = float("nan")  # the Gaussian blur, pixels
+    r2: float = float("nan")  # the share of the line's variation the blurred glyphs explain
+    paper: float = float("nan")  # the paper's grey level in the line's middle
+    depth: float = float("nan")  # the ink's darkness: the share of the paper's light it takes
+
+
+def glyph_blur(gray: np.ndarray, pasted: list[tuple[np.ndarray, float, float]]) -> BlurFit:
     """The Gaussian blur (sigma, in pixels) that best turns sharp OCR-B glyphs, pasted where
     they were found (``(template, left, top)``, ink = 1.0), into the grey crop ``gray``: the
-    line's print as captured, the print's own softness and the capture's blur together; and
-    how much of the crop's variation around the glyphs the blurred glyphs explain (R squared:
-    another font fits worse at any blur). NaNs with fewer than five glyphs.
+    line's print as captured, the print's own softness and the capture's blur together; how
+    much of the crop's variation around the glyphs the blurred glyphs explain (R squared:
+    another font fits worse at any blur); and, at that blur, the paper's level and the ink's
+    depth (how much of the paper's light a full stroke takes: a blur spreads the ink, it does
+    not lighten it, so the depth is the print's own whatever the capture's blur). NaNs with
+    fewer than five glyphs.
 
     >>> tpl = np.zeros((20, 12), np.float32); tpl[:, 4:8] = 1.0  # a bar
     >>> img = np.full((40, 60), 230.0, np.float32)
     >>> for x in (10, 30): img[10:30, x + 4:x + 8] = 30.0
     >>> img = cv2.GaussianBlur(img, (0, 0), 1.5)
     >>> glyphs = [(tpl, x, 10.0) for x in (10, 30)] * 3
-    >>> sigma, r2 = glyph_blur(img, glyphs)
-    >>> round(sigma, 1), r2 > 0.99
-    (1.5, True)
+    >>> fit = glyph_blur(img, glyphs)
+    >>> round(fit.sigma, 1), fit.r2 > 0.99, round(fit.paper), round(fit.depth, 2)
+    (1.5, True, 230, 0.87)
     """
     if len(pasted) < 5:
-        return float("nan"), float("nan")
+        return BlurFit()
     H, W = gray.shape[:2]
     ideal = np.zeros((H, W), np.float32)
     band = np.zeros((H, W), bool)
@@ -319,22 +332,28 @@ def glyph_blur(gray: np.ndarray, pasted: list[tuple[np.ndarray, float, float]]
     band[:, 1::2] = False
     yy, xx = np.nonzero(band)
     if len(yy) < 100:
-        return float("nan"), float("nan")
+        return BlurFit()
     g = gray.astype(np.float32)[yy, xx]
-    # the paper's light may vary along the line: a plane under the ink
-    base = np.column_stack([np.ones(len(yy), np.float32), xx / W, yy / H]).astype(np.float32)
+    # the paper's light may vary along the line: a plane under the ink (about the crop's
+    # middle, so that its first coefficient is the paper's level there)
+    base = np.column_stack([np.ones(len(yy), np.float32), xx / W - 0.5,
+                            yy / H - 0.5]).astype(np.float32)
 
-    def misfit(sigma: float) -> float:
+    def solve(sigma: float) -> tuple[np.ndarray, float]:
         blurred = cv2.GaussianBlur(ideal, (0, 0), sigma) if sigma > 0.05 else ideal
         design = np.column_stack([base, blurred[yy, xx]])
         coef = np.linalg.lstsq(design.T @ design, design.T @ g, rcond=None)[0]
-        return float(((design @ coef - g) ** 2).mean())
+        return coef, float(((design @ coef - g) ** 2).mean())
 
     grid = np.arange(0.0, 8.01, 1.0)  # coarse, then a bounded search about the best
-    j = int(np.argmin([misfit(s) for s in grid]))
-    best = minimize_scalar(misfit, bounds=(grid[max(j - 1, 0)], grid[min(j + 1, len(grid) - 1)]),
+    j = int(np.argmin([solve(s)[1] for s in grid]))
+    best = minimize_scalar(lambda s: solve(s)[1],
+                           bounds=(grid[max(j - 1, 0)], grid[min(j + 1, len(grid) - 1)]),
                            method="bounded", options={"xatol": 0.02})
-    return float(best.x), float(1.0 - best.fun / max(float(g.var()), 1e-6))
+    coef, err = solve(float(best.x))
+    paper, ink = float(coef[0]), float(-coef[3])
+    return BlurFit(float(best.x), float(1.0 - err / max(float(g.var()), 1e-6)), paper,
+                   ink / paper if paper > 1e-6 else float("nan"))
 
 
 def split_lines(gray: np.ndarray, n_lines: int) -> list[np.ndarray]:

@@ -31,8 +31,9 @@ from docfraud.compare import measures as M
 from docfraud.compare.align import (MIN_ANCHOR_ECC, Alignment, align, outline_alignment,
                                     warp_to_reference)
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
-                                     check_lines_blur, check_outline, check_print_blur,
-                                     check_print_sharpness, check_print_softness,
+                                     check_ink_depth, check_lines_blur, check_outline,
+                                     check_print_blur, check_print_sharpness,
+                                     check_print_softness,
                                      check_uv_paper, check_validity, not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
@@ -538,6 +539,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     checks.append(check_print_blur(ctx, edge_blur))
     checks.append(check_lines_blur(ctx, edge_blur))
     checks.append(check_print_softness(ctx, checks[-2], checks[-1]))
+    checks.append(check_ink_depth(ctx, capture.device))
     checks.append(check_outline(ctx, outline))
     if side == (spec.mrz_side or side):  # once per document, on the MRZ's side
         checks.append(check_validity(ctx, as_of or date.today()))

@@ -38,7 +38,7 @@ KINDS: dict[str, ForgeryKind] = {k.type: k for k in (
                 ("TYP001", "TYP002")),
     ForgeryKind("reprint", "Counterfeit reprint",
                 "the whole page printed anew: fine lines lost, a dot screen, wrong paper",
-                ("BKG001", "BKG002", "MIC001", "BKG005", "BKG003", "UV001")),
+                ("BKG001", "BKG002", "MIC001", "BKG005", "BKG006", "BKG003", "UV001")),
     ForgeryKind("uv_failure", "UV failure",
                 "wrong paper or missing fluorescent motif under ultraviolet light",
                 ("UV001", "UV002")),

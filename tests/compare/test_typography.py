@@ -124,6 +124,29 @@ def test_glyph_blur_measures_the_print_blur():
     assert np.isnan(measure_line(line(), TEXT, DPI).blur_mm)  # only when asked
 
 
+def test_ink_depth_is_the_print_s_whatever_the_blur():
+    """measure_line(blur=True) also gives the ink's depth (the share of the paper's light a
+    full stroke takes): a blur spreads the ink without lightening it, so the depth stays; a
+    paler print (black at grey 60 on paper 230, a reprint's compressed contrast) measures
+    lower at any blur."""
+    depths = []
+    for sigma in (0.8, 2.5):
+        img = line(blur=sigma).astype(np.float32)  # black (0) on white (255)
+        dark = measure_line(img.astype(np.uint8), TEXT, DPI, blur=True)
+        pale = measure_line((60 + img * (230 - 60) / 255).astype(np.uint8), TEXT, DPI,
+                            blur=True)
+        # about 1 (the rendered glyphs' weight is not quite the template's)
+        assert 0.9 < dark.ink_depth < 1.1 and abs(dark.paper_level - 255) < 5, \
+            (sigma, dark.ink_depth, dark.paper_level)
+        assert abs(pale.ink_depth / dark.ink_depth - 170 / 230) < 0.03, \
+            (sigma, pale.ink_depth, dark.ink_depth)
+        assert abs(pale.paper_level - 230) < 5, (sigma, pale.paper_level)
+        depths.append(dark.ink_depth)
+    # within what a template a little lighter than the print leaves (strokes the blur does not
+    # yet spread over their edges fit wider than the template's)
+    assert abs(depths[0] - depths[1]) < 0.08, depths
+
+
 def test_blur_fit_tells_another_font_at_any_blur():
     """OCR-B blurred to the print's blur explains a blurred OCR-B line almost wholly, a line in
     another monospaced font much less, however blurred."""
