@@ -55,7 +55,8 @@ def calibrate(spec: Specimen, captures: list[Path], *,
                 check, zone = key.split(":", 1)
                 # a check held to a finer class than the capture's (checks.result): its own
                 zone, _, held = zone.partition("@")
-                if check in ("layout.dx_mm", "layout.dy_mm", "mrz.blur_mm"):
+                if check in ("layout.dx_mm", "layout.dy_mm", "mrz.blur_mm", "mrz.ink_depth",
+                             "mrz.ink_depth_lines"):
                     continue  # measurements behind a check, not checks
                 if check == "layout.offset_mm" and f"layout.dx_mm:{zone}" in ex.measurements:
                     shifts[zone].append((ex.measurements[f"layout.dx_mm:{zone}"],

@@ -1291,6 +1291,45 @@ def test_the_print_s_softness_is_the_mean_of_its_two_measures():
     assert res.status == "not_run" and "print.lines_blur_mm did not run" in res.reason, res
 
 
+def test_a_reprint_s_paler_mrz_ink_is_found_where_its_softness_is_not():
+    """print.ink_depth: the MRZ's ink against its paper, fitted with OCR-B glyphs blurred as the
+    capture blurs them. A very blurred phone photo of a reprint (study stream 27500, item 9)
+    hides its soft print in the camera's blur (print.blur_mm and print.soft_mm pass) but not
+    its compressed contrast: its ink is paler than any genuine photo's (BKG006, counted in the
+    verdict). A genuine blurred photo (item 16) passes."""
+    genuine = examine(_bench_photo("UTO/P-2024", 2648535389520811896, None)[0])
+    res = _check(genuine, "print.ink_depth", "mrz")
+    assert res.status == "passed" and res.score > 0.92, (res.score, res.threshold)
+    fake, label = _bench_photo("UTO/P-2024", 2607014636461444448, "reprint")
+    ex = examine(fake)
+    assert ex.capture_quality["class"] == "very_blurred"
+    for soft in ("print.blur_mm", "print.soft_mm"):
+        assert _check(ex, soft, "mrz").status == "passed"
+    res = _check(ex, "print.ink_depth", "mrz")
+    assert res.status == "failed" and res.score < 0.87, (res.score, res.threshold)
+    assert res.finding.code == "BKG006" and res.finding.severity == "error"
+    assert res.finding.evidence["lines"] >= 1 and ex.verdict != NO_ANOMALIES
+
+
+def test_ink_depth_is_not_measured_on_paper_exposed_near_white_nor_under_a_scanner():
+    """print.ink_depth does not run where every MRZ line's paper is exposed near white (a
+    camera clips there: DEPTH_PAPER_MAX), on a scanner's capture (its print is compared
+    directly), nor on a card's front (no MRZ)."""
+    from docfraud.examine.capture import Capture
+
+    cap, _ = _bench_photo("UTO/P-2024", 2648535389520811896, None)
+    bright = np.clip(cap.white.astype(np.float32) * 1.12, 0, 255).astype(np.uint8)
+    ex = examine(Capture({"white": bright}, name="bright", device="camera"))
+    res = _check(ex, "print.ink_depth", "mrz")
+    assert res.status == "not_run" and "near white" in res.reason, (res.score, res.reason)
+    ex = examine(Capture({"white": cap.white}, name="scanned", device="scanner"))
+    res = _check(ex, "print.ink_depth", "mrz")
+    assert res.status == "not_run" and "scanner" in res.reason
+    front, _ = _bench_photo("ZZA/ID-2023", 2648535389520811896, None, side="front")
+    res = next(c for c in examine(front).checks if c.check == "print.ink_depth")
+    assert res.status == "not_run" and "no MRZ" in res.reason
+
+
 def test_a_shaken_photo_s_print_blur_is_held_to_shaken_photos_thresholds(monkeypatch):
     """A shake is no round blur: the MRZ's blur fitted as a round Gaussian and the edge's
     median side part more than on a defocused photo. A blurred photo whose one direction is
