@@ -1293,20 +1293,20 @@ def test_the_print_s_softness_is_the_mean_of_its_two_measures():
 
 def test_a_reprint_s_paler_mrz_ink_is_found_where_its_softness_is_not():
     """print.ink_depth: the MRZ's ink against its paper, fitted with OCR-B glyphs blurred as the
-    capture blurs them. A very blurred phone photo of a reprint (study stream 27500, item 9)
+    capture blurs them. A very blurred phone photo of a reprint (study stream 27500, item 1)
     hides its soft print in the camera's blur (print.blur_mm and print.soft_mm pass) but not
     its compressed contrast: its ink is paler than any genuine photo's (BKG006, counted in the
     verdict). A genuine blurred photo (item 16) passes."""
     genuine = examine(_bench_photo("UTO/P-2024", 2648535389520811896, None)[0])
     res = _check(genuine, "print.ink_depth", "mrz")
     assert res.status == "passed" and res.score > 0.92, (res.score, res.threshold)
-    fake, label = _bench_photo("UTO/P-2024", 2607014636461444448, "reprint")
+    fake, label = _bench_photo("UTO/P-2024", 5580591001868555867, "reprint")
     ex = examine(fake)
     assert ex.capture_quality["class"] == "very_blurred"
     for soft in ("print.blur_mm", "print.soft_mm"):
         assert _check(ex, soft, "mrz").status == "passed"
     res = _check(ex, "print.ink_depth", "mrz")
-    assert res.status == "failed" and res.score < 0.87, (res.score, res.threshold)
+    assert res.status == "failed" and res.score < 0.84, (res.score, res.threshold)
     assert res.finding.code == "BKG006" and res.finding.severity == "error"
     assert res.finding.evidence["lines"] >= 1 and ex.verdict != NO_ANOMALIES
 
