@@ -3400,9 +3400,10 @@ def check_ink_depth(ctx: Context, device: str | None) -> CheckResult:
     blurred photo otherwise hides. Phone photos of study stream 27500 (session 23): genuine
     pages' MRZs measured 0.88 to 1.0, reprints 0.80 to 0.93 (half of them below 0.88).
 
-    Camera captures only: a scanner's or reader's print is held to its sharpness and fine
-    lines directly (print.sharpness, background.*). The depth is photometric: a camera's tone
-    curve moves it, so its thresholds must come from genuine photos taken as in use."""
+    Not run where the device is given as a scanner: a scanner's or reader's print is held to
+    its sharpness and fine lines directly (print.sharpness, background.*). The depth is
+    photometric: a camera's tone curve moves it, so its thresholds must come from genuine
+    photos taken as in use."""
     zone = next(iter(ctx.spec.zones_of(side=ctx.side, kind="mrz")), None)
     name = "print.ink_depth"
     if zone is None:
