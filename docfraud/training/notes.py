@@ -61,7 +61,9 @@ def explain(item: dict[str, Any]) -> str:
     if kind == "reprint":
         return ("The whole page is a counterfeit reprint: the fine guilloche lines are blurred, "
                 "an inkjet/halftone dot screen shows under magnification, colours are shifted, "
-                "the paper glows under UV and the process inks do not absorb infrared.")
+                "the black of the MRZ is greyish on greyish paper (the print's contrast "
+                "compressed), the paper glows under UV and the process inks do not absorb "
+                "infrared.")
     if kind == "uv_failure":
         how = {"bright_paper": "the paper glows under UV (ordinary paper)",
                "missing_motif": "the fluorescent motif is missing",
