@@ -1695,8 +1695,10 @@ def test_a_homography_off_the_page_s_outline_is_replaced_by_the_outline_s(monkey
     ex = examine(cap)
     _assert_on_the_outline_and_passing(ex)
     assert ex.capture_quality["outline_mm"] < E.OUTLINE_TOL_MM
-    # without the outline's check, the same homography is a false alarm
+    # without the outline's checks (its second-worst side, its worst), the same homography is
+    # a false alarm
     monkeypatch.setattr(E, "OUTLINE_TOL_MM", 99.0)
+    monkeypatch.setattr(E, "SIDE_OFF_MM", 99.0)
     ex = examine(cap)
     assert ex.verdict != NO_ANOMALIES, ex.reasons
 
@@ -1735,8 +1737,14 @@ def test_a_weakly_correlated_homography_is_replaced_by_the_outline_s(monkeypatch
     ex = examine(cap)
     _assert_on_the_outline_and_passing(ex)
     assert "correlated only" in ex.alignment["reason"], ex.alignment
-    # a homography that correlates well enough is kept: the same one is then a false alarm
+    # a homography that correlates well enough but puts one side of the edge off
+    # (SIDE_OFF_MM) has the outline tried too
     monkeypatch.setattr(E, "WEAK_ECC", 0.0)
+    ex = examine(cap)
+    _assert_on_the_outline_and_passing(ex)
+    assert "one side of the page's cut edge" in ex.alignment["reason"], ex.alignment
+    # with neither, it is kept: the same one is then a false alarm
+    monkeypatch.setattr(E, "SIDE_OFF_MM", 99.0)
     ex = examine(cap)
     assert ex.alignment["method"].startswith("features"), ex.alignment
     assert ex.verdict != NO_ANOMALIES, ex.reasons
