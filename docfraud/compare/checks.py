@@ -112,7 +112,7 @@ CHECKS: dict[str, tuple[str, dict[str, float], str]] = {
     "print.lines_blur_mm": ("max", {"high": 0.05, "low": 0.05, SHAKEN: 0.1}, "BKG005"),
     # the mean of the two: the print's own softness measured twice over
     "print.soft_mm": ("max", {"high": 0.04, "low": 0.04, SHAKEN: 0.08}, "BKG005"),
-    # the MRZ ink's depth against its paper (camera captures), lenient where not calibrated
+    # the MRZ ink's depth against its paper (not under a scanner), lenient where not calibrated
     "print.ink_depth": ("min", {"high": 0.7, "low": 0.7}, "BKG006"),
     # the print where the document's cut edge says it should be, once aligned on the print
     "layout.outline_mm": ("max", {"high": 0.5, "low": 0.5}, "LAY002"),
