@@ -1609,6 +1609,40 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
     assert "shake_matched" not in res.finding.evidence
 
 
+#: A genuine visa's phone photo shaken by 5 px along a diagonal (held-out seed 18100's, whose
+#: false alarm it was): across and down alike blurred, its shake ratio is 1.06.
+DIAGONAL_SHAKE = 6628127595930667854
+
+
+def test_a_photo_shaken_along_a_diagonal_has_its_smear_matched_too(monkeypatch):
+    """The engine's shake ratio compares the blur across the page with the blur down it; a
+    shake along a diagonal blurs both alike. portrait.overlay matches the smear on every
+    blurred photo whose pattern past the portrait does not match unsmeared: this genuine
+    visa's pattern over the portrait then matches; held to the round band alone it fails."""
+    from docfraud.compare import checks as C
+
+    seen = []
+    real = C._overlay_shake
+
+    def spy(*a):
+        seen.append(real(*a))
+        return seen[-1]
+
+    monkeypatch.setattr(C, "_overlay_shake", spy)
+    photo = _bench_photo("UTO/V-2024", DIAGONAL_SHAKE, None)[0]
+    ex = examine(photo)
+    q = ex.capture_quality
+    assert q["class"] == "blurred" and q["shake"] < C.ROUND_BLUR_SHAKE, q
+    res = _check(ex, "portrait.overlay", "portrait")
+    assert res.status == "passed" and res.score > 0.7, (res.score, res.threshold)
+    # a long smear along a diagonal
+    assert len(seen) == 1 and seen[0] is not None and seen[0][1] < 1.0, seen
+    assert seen[0][2] % 90 != 0, seen
+    monkeypatch.setattr(C, "_overlay_shake", lambda *a: None)  # the round band alone
+    res = _check(examine(photo), "portrait.overlay", "portrait")
+    assert res.status == "failed" and res.score < 0.4, (res.score, res.threshold)
+
+
 def test_a_substitute_shaken_as_a_genuine_page_is_still_caught_with_the_shake_matched(
         monkeypatch):
     """One shaken phone photo's conditions (7 px, shake ratio about 3) over a genuine passport
