@@ -375,6 +375,16 @@ _register("BKG006", "MRZ ink paler than genuine print", "error", "comparison",
           "smaller share of the paper's light than on genuine captures: the print's contrast is "
           "compressed, as a reprint from a scan or photograph compresses it.")
 
+_register("BKG007", "Print softer and paler than genuine on several measures together",
+          "error", "comparison", "reference specimen",
+          "Look at the MRZ, the fine lines and the black of the print with a loupe beside a "
+          "genuine document: a counterfeit printed from a scan or photo is soft and greyish "
+          "everywhere at once; retake a sharp, evenly lit photo if in doubt.",
+          "The print's softness against the document's edge (MRZ and fine lines) and its ink's "
+          "depth each lie short of their thresholds, but together further past genuine's "
+          "middle than genuine captures lie: a reprint changes them all at once, a genuine "
+          "capture's measuring errors scatter apart.")
+
 # MICxxx: microprint
 _register("MIC001", "Microprint degraded", "error", "comparison", "reference specimen",
           "Read the microprint with a loupe: a reprint turns it into a blurred line.",

@@ -32,8 +32,8 @@ from docfraud.compare.align import (MIN_ANCHOR_ECC, Alignment, align, outline_al
                                     warp_to_reference)
 from docfraud.compare.checks import (BY_KIND, KIND_CHECKS, SHARP_ENOUGH, Context, Thresholds,
                                      check_ink_depth, check_lines_blur, check_outline,
-                                     check_print_blur, check_print_sharpness,
-                                     check_print_softness,
+                                     check_print_blur, check_print_joint,
+                                     check_print_sharpness, check_print_softness,
                                      check_uv_paper, check_validity, not_run)
 from docfraud.compare.result import CheckResult
 from docfraud.examine.capture import Capture
@@ -44,7 +44,7 @@ from docfraud.imaging.page import find_page
 from docfraud.mrz import parse
 from docfraud.mrz.formats import FORMATS
 from docfraud.specimens import Library, Specimen
-from docfraud.specimens.calibration import load_calibration, load_origins
+from docfraud.specimens.calibration import load_calibration, load_medians, load_origins
 
 log = logging.getLogger(__name__)
 
@@ -540,7 +540,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                                                          3)}))
     # the MRZ typography is measured on this side's own MRZ only (a card's other side has none)
     limits = Thresholds() if thresholds_off else \
-        Thresholds(load_calibration(spec), load_origins(spec))
+        Thresholds(load_calibration(spec), load_origins(spec), load_medians(spec))
     ctx = Context(spec, side, ref_lights, cap, covered, mrz, mrz_lines if own_mrz else None,
                   limits, qclass, sharp, glare, ocr if callable(ocr) else None,
                   shaken=quality["shake"] > SHAKE_RATIO, shake=quality["shake"],
@@ -566,6 +566,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     checks.append(check_lines_blur(ctx, edge_blur))
     checks.append(check_print_softness(ctx, checks[-2], checks[-1]))
     checks.append(check_ink_depth(ctx, capture.device))
+    checks.append(check_print_joint(ctx, checks[-4:]))
     checks.append(check_outline(ctx, outline))
     if side == (spec.mrz_side or side):  # once per document, on the MRZ's side
         checks.append(check_validity(ctx, as_of or date.today()))

@@ -91,6 +91,25 @@ def load_calibration(spec: Specimen) -> Calibration:
     return out
 
 
+def load_medians(spec: Specimen) -> dict[tuple[str, str, str], float]:
+    """Per (check, zone, quality), the median of the genuine scores its threshold was set from
+    (``genuine_median`` in ``calibration.toml``); empty where there is none. A score's place
+    between it and the threshold says how far past genuine's middle it lies, in the units of
+    genuine's own spread (print.joint)."""
+    path, data = _read(spec)
+    out: dict[tuple[str, str, str], float] = {}
+    for i, t in enumerate(data.get("thresholds", [])):
+        if "genuine_median" not in t:
+            continue
+        try:
+            out[(str(t["check"]), str(t["zone"]), str(t["quality"]))] = \
+                float(t["genuine_median"])
+        except (KeyError, TypeError, ValueError):
+            raise SpecimenFormatError(f"{path}: thresholds[{i}]'s genuine_median must be a "
+                                      "number") from None
+    return out
+
+
 def load_origins(spec: Specimen) -> dict[str, tuple[float, float]]:
     """Per zone, where genuine documents print it against the specimen image (mm), from
     ``calibration.toml``'s ``[[origins]]``; empty where there is none."""

@@ -1311,6 +1311,26 @@ def test_a_reprint_s_paler_mrz_ink_is_found_where_its_softness_is_not():
     assert res.finding.evidence["lines"] >= 1 and ex.verdict != NO_ANOMALIES
 
 
+def test_a_reprint_whose_print_measures_each_pass_is_caught_by_their_joint():
+    """print.joint: a blurred phone photo of a reprinted visa (held-out seed 18700, which no
+    check had caught) has its MRZ's and fine lines' softness and its ink's depth each short of
+    their thresholds, but all of them well past genuine's middle: together past the bound
+    (BKG007, the print family's one line of evidence). A genuine photo's lie about the middle."""
+    genuine = examine(_bench_photo("UTO/V-2024", 7756067189314686805, None)[0])
+    res = _check(genuine, "print.joint", "mrz")
+    assert res.status == "passed" and res.score < 0.4, (res.score, res.threshold)
+    ex = examine(_bench_photo("UTO/V-2024", 8772723425328798332, "reprint")[0])
+    for part in ("print.blur_mm", "print.soft_mm", "print.ink_depth"):
+        assert _check(ex, part, "mrz").status == "passed", part
+    res = _check(ex, "print.joint", "mrz")
+    assert res.status == "failed" and res.score > res.threshold == 0.65, (res.score,
+                                                                         res.threshold)
+    assert res.finding.code == "BKG007" and res.finding.severity == "error"
+    assert len(res.finding.evidence["parts"]) == 4
+    assert all(0.2 < v < 1.0 for v in res.finding.evidence["parts"].values())
+    assert ex.verdict != NO_ANOMALIES
+
+
 def test_ink_depth_is_not_measured_on_paper_exposed_near_white_nor_under_a_scanner():
     """print.ink_depth does not run where every MRZ line's paper is exposed near white (a
     camera clips there: DEPTH_PAPER_MAX), on a scanner's capture (its print is compared
@@ -1612,13 +1632,16 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
 #: A genuine visa's phone photo shaken by 5 px along a diagonal (held-out seed 18100's, whose
 #: false alarm it was): across and down alike blurred, its shake ratio is 1.06.
 DIAGONAL_SHAKE = 6628127595930667854
+#: A very blurred one shaken across the page (held-out seed 18700's false alarm), ratio 2.6.
+VERY_BLURRED_SHAKE = 6220907282515639086
 
 
 def test_a_photo_shaken_along_a_diagonal_has_its_smear_matched_too(monkeypatch):
     """The engine's shake ratio compares the blur across the page with the blur down it; a
     shake along a diagonal blurs both alike. portrait.overlay matches the smear on every
-    blurred photo whose pattern past the portrait does not match unsmeared: this genuine
-    visa's pattern over the portrait then matches; held to the round band alone it fails."""
+    blurred or very blurred photo whose pattern past the portrait does not match unsmeared:
+    these genuine visas' patterns over the portrait then match; held to the round band alone
+    they fail."""
     from docfraud.compare import checks as C
 
     seen = []
@@ -1638,9 +1661,18 @@ def test_a_photo_shaken_along_a_diagonal_has_its_smear_matched_too(monkeypatch):
     # a long smear along a diagonal
     assert len(seen) == 1 and seen[0] is not None and seen[0][1] < 1.0, seen
     assert seen[0][2] % 90 != 0, seen
+    # and on a very blurred photo, in its coarser band
+    very = _bench_photo("UTO/V-2024", VERY_BLURRED_SHAKE, None)[0]
+    ex = examine(very)
+    assert ex.capture_quality["class"] == "very_blurred", ex.capture_quality
+    res = _check(ex, "portrait.overlay", "portrait")
+    assert res.status == "passed" and res.score > 0.8, (res.score, res.threshold)
+    assert len(seen) == 2 and seen[1] is not None and seen[1][1] < 1.0, seen
     monkeypatch.setattr(C, "_overlay_shake", lambda *a: None)  # the round band alone
     res = _check(examine(photo), "portrait.overlay", "portrait")
     assert res.status == "failed" and res.score < 0.4, (res.score, res.threshold)
+    res = _check(examine(very), "portrait.overlay", "portrait")
+    assert res.status == "failed", (res.score, res.threshold)
 
 
 def test_a_substitute_shaken_as_a_genuine_page_is_still_caught_with_the_shake_matched(
