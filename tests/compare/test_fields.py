@@ -369,6 +369,37 @@ def test_a_name_the_mrz_read_uncertainly_is_not_held_against_the_print():
     assert uncertain_in(mrz, "given_names") == []
 
 
+def test_a_name_no_reading_of_its_doubtful_letters_brings_to_the_print_s_is_held_against_it():
+    """An MRZ letter read uncertainly excuses a disagreement it can explain (ERIKSSON printed,
+    EKIKSSON read with its K in doubt), not one it cannot (OBRIEN printed, MOREAU in the MRZ with
+    its O in doubt): every reading of the doubtful letters is tried."""
+    from docfraud.compare.checks import (agreement_despite_doubt, name_similarity,
+                                         uncertain_offsets)
+    from docfraud.findings import make
+    from docfraud.mrz.parse import parse
+
+    mrz = parse(["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
+                 "EKIKSSON<<ANNA<MARIA<<<<<<<<<<"])
+    mrz.findings.append(make("MRZ602", "line 3, position 2: 'K' read with confidence 0.4",
+                             span=(2, 1, 2)))
+    assert uncertain_offsets(mrz, "surname") == [1]
+    assert uncertain_offsets(mrz, "given_names") == []
+    assert name_similarity("ERIKSSON", "EKIKSSON") < 0.9
+    assert agreement_despite_doubt("ERIKSSON", "EKIKSSON", [1]) == 1.0
+    # a letter read as too many: dropped
+    assert agreement_despite_doubt("ERIKSON", "ERIKSSON", [5]) == 1.0
+    assert agreement_despite_doubt("OBRIEN", "MOREAU", [1]) < 0.6
+    # two doubtful letters together
+    assert agreement_despite_doubt("MOREAU", "NOREAV", [0, 5]) == 1.0
+    mrz = parse(["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6",
+                 "SMITH<<ANNA<MARIA<<<<<<<<<<<<<"])
+    mrz.findings.append(make("MRZ602", "line 3, position 10: 'N' read with confidence 0.4",
+                             span=(2, 9, 10)))
+    # given names' offsets count from their own start, fillers as spaces
+    assert uncertain_offsets(mrz, "given_names") == [2]
+    assert mrz.value("given_names")[2] == "N"
+
+
 def _fits(crop: np.ndarray, expected: str) -> tuple:
     from docfraud.compare.checks import char_scores, identity, worst_fit
 

@@ -1629,6 +1629,21 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
     assert "shake_matched" not in res.finding.evidence
 
 
+def test_an_mrz_name_altered_is_caught_though_one_of_its_letters_read_uncertainly():
+    """A reader image of a card whose MRZ surname was changed (held-out seed 18900: OBRIEN
+    printed, MOREAU in the MRZ with its check digits recomputed), the MRZ's O read with low
+    confidence (MRZ602). No reading of that letter brings the two names to agree, so viz.name
+    fails (before, any doubt in the MRZ's name left the disagreement to the examiner)."""
+    sides = [_bench_photo("ZZA/ID-2023", 3308828207627998045, "mrz_alteration", side=side,
+                          kind="reader")[0] for side in ("front", "back")]
+    front, _ = examine_document(sides)
+    res = _check(front, "viz.name", "surname")
+    assert res.status == "failed", (res.status, res.reason)
+    assert res.finding.evidence["mrz_doubt"]["positions"] == ["line 3, position 2"]
+    assert res.finding.evidence["mrz_doubt"]["best_agreement"] < res.threshold
+    assert front.verdict != NO_ANOMALIES
+
+
 #: A genuine visa's phone photo shaken by 5 px along a diagonal (held-out seed 18100's, whose
 #: false alarm it was): across and down alike blurred, its shake ratio is 1.06.
 DIAGONAL_SHAKE = 6628127595930667854
