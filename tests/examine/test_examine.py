@@ -1644,6 +1644,24 @@ def test_an_mrz_name_altered_is_caught_though_one_of_its_letters_read_uncertainl
     assert front.verdict != NO_ANOMALIES
 
 
+def test_a_misread_document_code_tries_the_specimens_of_the_mrz_s_geometry(monkeypatch):
+    """A hard phone photo of a genuine visa (held-out seed 19100's false alarm: 173 dpi, glare,
+    JPEG 74) whose MRZ reads N< for V<: a two-line 44-character MRZ whose code names no
+    specimen. The specimens tried are those of the MRZ's lines and length (a passport's TD3 and
+    a visa's MRV-A differ by the code alone); the page aligns with the visa, whose flattened
+    MRZ reads V, and nothing fails. Held to the misread format alone, only the passport was
+    tried, which did not align (SPC002)."""
+    import docfraud.examine.engine as E
+
+    photo = _bench_photo("UTO/V-2024", 4342860144981443742, None)[0]
+    ex = examine(photo)
+    assert ex.specimen == "UTO/V-2024" and ex.mrz.value("document_code") == "V"
+    assert ex.verdict == NO_ANOMALIES, ex.reasons
+    monkeypatch.setattr(E, "_same_geometry", lambda spec, fmt: spec.mrz_format == fmt)
+    ex = examine(photo)
+    assert "SPC002" in {f.code for f in ex.findings} and ex.verdict != NO_ANOMALIES
+
+
 #: A genuine visa's phone photo shaken by 5 px along a diagonal (held-out seed 18100's, whose
 #: false alarm it was): across and down alike blurred, its shake ratio is 1.06.
 DIAGONAL_SHAKE = 6628127595930667854
