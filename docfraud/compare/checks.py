@@ -1586,18 +1586,25 @@ def compact_name(name: str) -> str:
 DOUBT_MOST = 2
 
 
-def uncertain_offsets(mrz: Any, field: str | None) -> list[int]:
-    """The offsets within ``field``'s value (``mrz.value(field)``, names' fillers as spaces)
-    of the characters read uncertainly (MRZ602)."""
+def _uncertain(mrz: Any, field: str | None) -> tuple[int, int, list[int]]:
+    """``field``'s MRZ line, its first position, and the positions on the line read
+    uncertainly (MRZ602); no positions where there is no such field."""
     if mrz is None or not field:
-        return []
+        return 0, 0, []
     try:
         line, a, b = mrz.fields[field].span
     except (KeyError, AttributeError, TypeError, ValueError):
-        return []
-    return sorted({sp[1] - a for f in mrz.findings
-                   if f.code == "MRZ602" and (sp := getattr(f, "span", None))
-                   and sp[0] == line and a <= sp[1] < b})
+        return 0, 0, []
+    return line, a, sorted({sp[1] for f in mrz.findings
+                            if f.code == "MRZ602" and (sp := getattr(f, "span", None))
+                            and sp[0] == line and a <= sp[1] < b})
+
+
+def uncertain_offsets(mrz: Any, field: str | None) -> list[int]:
+    """The offsets within ``field``'s value (``mrz.value(field)``, names' fillers as spaces)
+    of the characters read uncertainly (MRZ602)."""
+    _, a, positions = _uncertain(mrz, field)
+    return [p - a for p in positions]
 
 
 def agreement_despite_doubt(read: str, mrz_name: str, offsets: list[int]) -> float:
@@ -1623,18 +1630,8 @@ def agreement_despite_doubt(read: str, mrz_name: str, offsets: list[int]) -> flo
 def uncertain_in(mrz: Any, field: str | None) -> list[str]:
     """The MRZ positions of ``field`` read uncertainly, as MRZ602 reports them ("line 2,
     position 7"): no check digit covers a name, so an uncertain letter there stands as read."""
-    if mrz is None or not field:
-        return []
-    try:
-        line, a, b = mrz.fields[field].span
-    except (KeyError, AttributeError, TypeError, ValueError):
-        return []
-    out = []
-    for f in mrz.findings:
-        sp = getattr(f, "span", None)
-        if f.code == "MRZ602" and sp and sp[0] == line and a <= sp[1] < b:
-            out.append(f"line {line + 1}, position {sp[1] + 1}")
-    return out
+    line, _, positions = _uncertain(mrz, field)
+    return [f"line {line + 1}, position {p + 1}" for p in positions]
 
 
 def _viz_text(ctx: Context, zone: Zone, cg: np.ndarray, rendered: np.ndarray,

@@ -1587,6 +1587,21 @@ def test_a_photo_laid_over_the_portrait_s_pattern_is_seen_on_blurred_photos():
     assert res.status == "passed", (res.score, res.threshold)
 
 
+def _spy_overlay_shake(monkeypatch) -> list:
+    """The smears portrait.overlay's _overlay_shake returns, as the examinations call it."""
+    from docfraud.compare import checks as C
+
+    seen = []
+    real = C._overlay_shake
+
+    def spy(*a):
+        seen.append(real(*a))
+        return seen[-1]
+
+    monkeypatch.setattr(C, "_overlay_shake", spy)
+    return seen
+
+
 #: A phone photo of a substituted portrait shaken by 4 px (shake ratio 2.7, class blurred),
 #: item seed of study stream ov26100 (session 21); the genuine photo beside it in the test,
 #: shaken by 6 px, is held-out seed 25700's (its pattern scored 0.29 against the round band).
@@ -1603,14 +1618,7 @@ def test_a_shaken_photo_s_pattern_over_the_portrait_is_compared_with_the_shake_m
     import docfraud.examine.engine as E
     from docfraud.compare import checks as C
 
-    seen = []
-    real = C._overlay_shake
-
-    def spy(*a):
-        seen.append(real(*a))
-        return seen[-1]
-
-    monkeypatch.setattr(C, "_overlay_shake", spy)
+    seen = _spy_overlay_shake(monkeypatch)
     ex = examine(_bench_photo("UTO/P-2024", 2665842161638329872, None)[0])
     q = ex.capture_quality
     assert q["class"] == "blurred" and C.ROUND_BLUR_SHAKE < q["shake"] < E.SHAKE_RATIO, q
@@ -1677,14 +1685,7 @@ def test_a_photo_shaken_along_a_diagonal_has_its_smear_matched_too(monkeypatch):
     they fail."""
     from docfraud.compare import checks as C
 
-    seen = []
-    real = C._overlay_shake
-
-    def spy(*a):
-        seen.append(real(*a))
-        return seen[-1]
-
-    monkeypatch.setattr(C, "_overlay_shake", spy)
+    seen = _spy_overlay_shake(monkeypatch)
     photo = _bench_photo("UTO/V-2024", DIAGONAL_SHAKE, None)[0]
     ex = examine(photo)
     q = ex.capture_quality
