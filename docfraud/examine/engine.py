@@ -406,8 +406,9 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
     # photo: the page is read again once it is warped flat into the specimen's frame
     doubtful_read = (own_mrz and _mrz_errors(mrz) > 0) or reading is None
     if own_mrz and doubtful_read and not cands:
-        # it names no specimen: try the specimens of its format, or, where none is of that
-        # format, those with as many MRZ lines (a phone's perspective stretches the pitch of
+        # it names no specimen: try the specimens of its format and its geometry (a misread
+        # document code: _same_geometry), or, where none has that geometry, those with as many
+        # MRZ lines (a phone's perspective stretches the pitch of
         # one end of the line: a visa's 44 characters read as 36), the issuer's own first
         pool = [sp for sp in lib.specimens() if mrz is None or _same_geometry(sp, mrz.format)]
         if not pool and mrz is not None:
@@ -572,11 +573,10 @@ def examine(capture: Capture, library: Library | None = None, *, as_of: date | N
                               for c in KIND_CHECKS.get(zone.kind, ()))
     checks.extend(check_uv_paper(ctx))
     checks.append(check_print_sharpness(ctx, capture.device, quality["sharpness_at_dpi"]))
-    checks.append(check_print_blur(ctx, edge_blur))
-    checks.append(check_lines_blur(ctx, edge_blur))
-    checks.append(check_print_softness(ctx, checks[-2], checks[-1]))
-    checks.append(check_ink_depth(ctx, capture.device))
-    checks.append(check_print_joint(ctx, checks[-4:]))
+    blur, lines = check_print_blur(ctx, edge_blur), check_lines_blur(ctx, edge_blur)
+    print_parts = [blur, lines, check_print_softness(ctx, blur, lines),
+                   check_ink_depth(ctx, capture.device)]
+    checks += print_parts + [check_print_joint(ctx, print_parts)]
     checks.append(check_outline(ctx, outline))
     if side == (spec.mrz_side or side):  # once per document, on the MRZ's side
         checks.append(check_validity(ctx, as_of or date.today()))

@@ -72,6 +72,29 @@ def test_layout_origins_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
         load_origins(spec)
 
 
+def test_genuine_medians_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
+    """The genuine scores' median stored beside each threshold is read back for print.joint;
+    one that is not a number is a clear error."""
+    import pytest
+
+    from docfraud.errors import SpecimenFormatError
+    from docfraud.specimens.calibration import load_medians
+
+    folder = tmp_path / "P-2024"
+    shutil.copytree(ROOT / "reference_specimens" / "UTO" / "P-2024", folder)
+    spec = load_specimen(folder)
+    directions = {name: c[0] for name, c in CHECKS.items()}
+    blur = [0.01, 0.012, 0.014, 0.016, 0.018, 0.02, 0.022, 0.024, 0.026]
+    save_calibration(spec, {("print.blur_mm", "mrz", "blurred"): blur}, directions, 9,
+                     slack=SLACK, limits=LIMITS)
+    assert load_medians(spec) == {("print.blur_mm", "mrz", "blurred"): 0.018}
+    path = folder / "calibration.toml"
+    path.write_text(path.read_text().replace("genuine_median = 0.018",
+                                             "genuine_median = \"mid\""))
+    with pytest.raises(SpecimenFormatError, match="genuine_median"):
+        load_medians(spec)
+
+
 def test_calibrate_groups_by_each_check_s_class_and_skips_what_it_cannot_align(tmp_path, monkeypatch):
     """`docfraud specimen calibrate` examines each capture with the thresholds ignored and
     collects every check's score per zone and quality class: the capture's class, or the one
