@@ -15,12 +15,12 @@ from typing import Callable
 
 import numpy as np
 
-from docfraud.compare.checks import CHECKS, JOINT_PARTS, LIMITS, SLACK, joint_of
+from docfraud.compare.checks import CHECKS, LIMITS, SLACK
 from docfraud.errors import DocfraudError, UsageError
 from docfraud.examine.capture import is_light_variant, load_capture
 from docfraud.examine.engine import examine_document
 from docfraud.specimens import Library, Specimen
-from docfraud.specimens.calibration import MIN_SAMPLES, save_calibration, threshold_rows
+from docfraud.specimens.calibration import MIN_SAMPLES, save_calibration
 
 
 def calibrate(spec: Specimen, captures: list[Path], *,
@@ -32,7 +32,6 @@ def calibrate(spec: Specimen, captures: list[Path], *,
     lib = _SingleSpecimen(spec)
     samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     shifts: dict[str, list[tuple[float, float, str]]] = defaultdict(list)  # layout per zone
-    sides: list[tuple[str, str, dict[str, float]]] = []  # (MRZ zone, class, measurements)
     used = 0
     skipped: list[str] = []
     groups: dict[tuple[Path, str], list[Path]] = {}
@@ -52,9 +51,6 @@ def calibrate(spec: Specimen, captures: list[Path], *,
                 continue
             used += 1
             quality = str(ex.capture_quality.get("class", "high"))
-            mrz_zone = next(iter(spec.zones_of(side=ex.side or "page", kind="mrz")), None)
-            if mrz_zone is not None:
-                sides.append((mrz_zone.id, quality, dict(ex.measurements)))
             for key, score in ex.measurements.items():
                 check, zone = key.split(":", 1)
                 # a check held to a finer class than the capture's (checks.result): its own
@@ -73,10 +69,6 @@ def calibrate(spec: Specimen, captures: list[Path], *,
         raise UsageError(f"none of the {len(files)} captures could be compared with {spec.id}")
     origins = layout_origins(shifts, samples)
     directions = {name: spec_[0] for name, spec_ in CHECKS.items()}
-    parts = {k: v for k, v in samples.items() if k[0] in JOINT_PARTS}
-    for key, got in joint_samples(sides, threshold_rows(parts, directions, SLACK,
-                                                        LIMITS)).items():
-        samples[key].extend(got)
     path = save_calibration(spec, samples, directions, used, {"skipped": len(skipped)}, SLACK,
                             LIMITS, origins)
     return path, {"captures": used, "skipped": skipped, "thresholds": len(samples)}
@@ -107,40 +99,6 @@ def layout_origins(shifts: dict[str, list[tuple[float, float, str]]],
             samples.setdefault(("layout.offset_mm", zone, quality), []).append(
                 math.hypot(dx - ox, dy - oy))
     return origins
-
-
-def joint_samples(sides: list[tuple[str, str, dict[str, float]]], rows: list[dict]
-                  ) -> dict[tuple[str, str, str], list[float]]:
-    """print.joint's genuine scores: each side's print measures (its measurements
-    ``check:zone[@held]`` of JOINT_PARTS) placed against the thresholds and medians just set
-    from the same captures (``rows``, :func:`~docfraud.specimens.calibration.threshold_rows`),
-    as the engine places a questioned capture's (``check_print_joint``); keyed by (print.joint,
-    the side's MRZ zone, its class). ``sides``: (MRZ zone, class, measurements) per side.
-
-    >>> rows = [{"check": "print.blur_mm", "zone": "mrz", "quality": "shaken", "value": 0.1,
-    ...          "genuine_median": 0.06},
-    ...         {"check": "print.ink_depth", "zone": "mrz", "quality": "blurred", "value": 0.8,
-    ...          "genuine_median": 0.9}]
-    >>> joint_samples([("mrz", "blurred", {"print.blur_mm:mrz@shaken": 0.07,
-    ...                                    "print.ink_depth:mrz": 0.85, "viz.text:sex": 0.9}),
-    ...                ("mrz", "blurred", {"print.ink_depth:mrz": 0.85})], rows)
-    {('print.joint', 'mrz', 'blurred'): [0.375]}
-    """
-    held = {(r["check"], r["zone"], r["quality"]): (r["value"], r.get("genuine_median"))
-            for r in rows}
-    out: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for mrz_zone, quality, measurements in sides:
-        placed = []
-        for key, score in measurements.items():
-            check, _, zone = key.partition(":")
-            zone, _, cls = zone.partition("@")
-            hit = held.get((check, zone, cls or quality)) if check in JOINT_PARTS else None
-            if hit is not None and math.isfinite(score):
-                placed.append((key, score, hit[0], hit[1]))
-        score, _ = joint_of(placed)
-        if score is not None:
-            out[("print.joint", mrz_zone, quality)].append(round(score, 5))
-    return dict(out)
 
 
 class _SingleSpecimen(Library):

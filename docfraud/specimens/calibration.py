@@ -153,19 +153,18 @@ def threshold_from(scores: list[float], direction: str, slack: float = 0.0) -> f
     return med - margin if direction == "min" else med + margin
 
 
-def threshold_rows(samples: dict[tuple[str, str, str], list[float]], directions: dict[str, str],
-                   slack: dict[str, float] | None = None,
-                   limits: dict[str, float] | None = None) -> list[dict[str, Any]]:
-    """The thresholds :func:`save_calibration` stores, as its rows (check, zone, quality, value,
-    n, direction, genuine_median; rounded as stored), for every (check, zone, quality) with
-    MIN_SAMPLES finite genuine scores or more.
-
-    >>> rows = threshold_rows({("viz.text", "surname", "high"): [0.9, 0.92, 0.91, 0.93, 0.9],
-    ...                        ("viz.text", "sex", "high"): [0.9]}, {"viz.text": "min"},
-    ...                       limits={"viz.text": 0.8})
-    >>> [(r["zone"], r["value"], r["n"], r["direction"], r["genuine_median"]) for r in rows]
-    [('surname', 0.8, 5, 'min', 0.91)]
-    """
+def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[float]],
+                     directions: dict[str, str], captures: int,
+                     extra: dict[str, Any] | None = None,
+                     slack: dict[str, float] | None = None,
+                     limits: dict[str, float] | None = None,
+                     origins: dict[str, tuple[float, float, int]] | None = None) -> Path:
+    """Write ``calibration.toml`` from genuine scores per (check, zone, quality); ``limits``:
+    per check (``"check"``) or per check and quality class (``"check@quality"``, which rules),
+    the value no threshold may pass (for a ``min`` check, the highest it may be);
+    ``origins``: per zone, where genuine documents print it against the specimen image
+    (dx_mm, dy_mm, captures); ``slack``: per check, or per check and quality class
+    (``"check@quality"``, which rules), the least margin past the genuine median."""
     rows = []
     for (check, zone, quality), scores in sorted(samples.items()):
         finite = [s for s in scores if np.isfinite(s)]
@@ -182,22 +181,6 @@ def threshold_rows(samples: dict[tuple[str, str, str], list[float]], directions:
                      "n": len(finite),
                      "direction": direction,
                      "genuine_median": round(float(np.median(finite)), 5)})
-    return rows
-
-
-def save_calibration(spec: Specimen, samples: dict[tuple[str, str, str], list[float]],
-                     directions: dict[str, str], captures: int,
-                     extra: dict[str, Any] | None = None,
-                     slack: dict[str, float] | None = None,
-                     limits: dict[str, float] | None = None,
-                     origins: dict[str, tuple[float, float, int]] | None = None) -> Path:
-    """Write ``calibration.toml`` from genuine scores per (check, zone, quality); ``limits``:
-    per check (``"check"``) or per check and quality class (``"check@quality"``, which rules),
-    the value no threshold may pass (for a ``min`` check, the highest it may be);
-    ``origins``: per zone, where genuine documents print it against the specimen image
-    (dx_mm, dy_mm, captures); ``slack``: per check, or per check and quality class
-    (``"check@quality"``, which rules), the least margin past the genuine median."""
-    rows = threshold_rows(samples, directions, slack, limits)
     data: dict[str, Any] = {"meta": {"captures": captures, "created": date.today(),
                                      **(extra or {})}, "thresholds": rows}
     if origins:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
-import pytest
-
 from docfraud.compare.checks import CHECKS, LIMITS, SLACK
 from docfraud.specimens import load_specimen
-from docfraud.specimens.calibration import load_calibration, load_medians, save_calibration
+from docfraud.specimens.calibration import load_calibration, save_calibration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +44,8 @@ def test_thresholds_round_trip_and_respect_the_limits(tmp_path):
 def test_layout_origins_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
     """Where genuine documents print a zone against the specimen image: stored with the
     thresholds, read back by the examination; a malformed entry is a clear error."""
+    import pytest
+
     from docfraud.errors import SpecimenFormatError
     from docfraud.examine.calibrate import layout_origins
     from docfraud.specimens.calibration import load_origins
@@ -76,7 +75,10 @@ def test_layout_origins_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
 def test_genuine_medians_round_trip_and_a_broken_one_is_a_format_error(tmp_path):
     """The genuine scores' median stored beside each threshold is read back for print.joint;
     one that is not a number is a clear error."""
+    import pytest
+
     from docfraud.errors import SpecimenFormatError
+    from docfraud.specimens.calibration import load_medians
 
     folder = tmp_path / "P-2024"
     shutil.copytree(ROOT / "reference_specimens" / "UTO" / "P-2024", folder)
@@ -134,56 +136,3 @@ def test_calibrate_groups_by_each_check_s_class_and_skips_what_it_cannot_align(t
     assert shaken[1] == 6 and round_[1] == 6
     assert shaken[0] > 0.071 > round_[0] > 0.031  # past each class's own genuine scores
     assert not any(k[0] == "mrz.blur_mm" for k in got)
-
-
-def test_calibrate_sets_print_joint_s_bound_from_the_parts_it_has_just_calibrated(tmp_path, monkeypatch):
-    """print.joint is calibrated like any other check: each genuine side's print measures are
-    placed against the thresholds and medians calibration has just set from the same captures,
-    and the bound comes from those places per class. A side with one measure gives none."""
-    from docfraud.compare.checks import joint_of
-    from docfraud.examine import calibrate as C
-    from docfraud.examine.model import NO_ANOMALIES, Examination
-
-    folder = tmp_path / "UTO" / "V-2024"
-    shutil.copytree(ROOT / "reference_specimens" / "UTO" / "V-2024", folder)
-    (folder / "calibration.toml").unlink()
-    spec = load_specimen(folder)
-    rng = np.random.default_rng(5)
-    blur, ink = rng.normal(0.03, 0.004, 30), rng.normal(0.9, 0.02, 30)
-    files = []
-    for i in range(31):
-        p = tmp_path / f"{i:02d}.jpg"
-        p.write_bytes(b"")
-        files.append(p)
-
-    def fake_exam(caps, lib, thresholds_off):
-        i = int(caps[0])
-        m = {"print.blur_mm:mrz": float(blur[i % 30])}
-        if i < 30:
-            m["print.ink_depth:mrz"] = float(ink[i])
-        return [Examination(name=str(i), verdict=NO_ANOMALIES, reasons=[], findings=[],
-                            checks=[], specimen="UTO/V-2024", side="page",
-                            capture_quality={"class": "blurred"}, measurements=m)]
-
-    monkeypatch.setattr(C, "load_capture", lambda p: p.stem)
-    monkeypatch.setattr(C, "examine_document", fake_exam)
-    C.calibrate(spec, files)
-    spec = load_specimen(folder)
-    got, medians = load_calibration(spec), load_medians(spec)
-    bound, n = got[("print.joint", "mrz", "blurred")]
-    assert n == 30  # the 31st side measured one part
-    # the genuine places, recomputed from the stored thresholds: the bound lies past them
-    places = [joint_of([("b", b, got[("print.blur_mm", "mrz", "blurred")][0],
-                         medians[("print.blur_mm", "mrz", "blurred")]),
-                        ("i", k, got[("print.ink_depth", "mrz", "blurred")][0],
-                         medians[("print.ink_depth", "mrz", "blurred")])])[0]
-              for b, k in zip(blur, ink)]
-    assert medians[("print.joint", "mrz", "blurred")] == pytest.approx(np.median(places),
-                                                                        abs=1e-4)
-    assert max(places) < bound < 1.0
-    # a print lying past genuine's middle on both, each short of its threshold, fails it
-    soft = joint_of([("b", 0.8 * got[("print.blur_mm", "mrz", "blurred")][0] + 0.2 * 0.03,
-                      got[("print.blur_mm", "mrz", "blurred")][0], 0.03),
-                     ("i", 0.8 * got[("print.ink_depth", "mrz", "blurred")][0] + 0.2 * 0.9,
-                      got[("print.ink_depth", "mrz", "blurred")][0], 0.9)])[0]
-    assert soft > bound
